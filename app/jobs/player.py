@@ -1,0 +1,142 @@
+"""Pace a frame generator for a live view: play, pause, single step, reset, speed.
+
+The player knows nothing of sockets: it pulls frames from a job generator in a worker thread
+(CPU-bound work never blocks the event loop), groups the frames due in one tick into one message
+(the browser draws at most once per animation frame) and hands messages to an async ``send``.
+Every message carries the generation token of the job it belongs to, so the page drops frames of
+a job it has already replaced.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any, Generic, Literal, TypeVar
+
+import anyio
+
+F = TypeVar("F")
+Mode = Literal["instant", "play", "pause"]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+Encode = Callable[[list[F], int], dict[str, Any]]
+
+TICKS_PER_SECOND = 30
+MAX_FRAMES_PER_MESSAGE = 10_000
+
+
+def _take(frames: Iterator[F], count: int) -> tuple[list[F], bool]:
+    """Up to ``count`` frames and whether the generator is exhausted."""
+    out: list[F] = []
+    for _ in range(count):
+        try:
+            out.append(next(frames))
+        except StopIteration:
+            return out, True
+    return out, False
+
+
+class Player(Generic[F]):
+    """Streams one job at a time; loading a new job replaces the running one at once."""
+
+    def __init__(self, send: Send, ticks_per_second: float = TICKS_PER_SECOND) -> None:
+        self._send = send
+        self._tick = 1.0 / ticks_per_second
+        self._factory: Callable[[], Iterator[F]] | None = None
+        self._encode: Encode[F] | None = None
+        self._frames: Iterator[F] | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._lock = asyncio.Lock()
+        self.generation = 0
+        self.speed = 60.0
+        self.done = False
+
+    @property
+    def playing(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    async def load(self, generation: int, factory: Callable[[], Iterator[F]],
+                   encode: Encode[F], mode: Mode, speed: float) -> None:
+        """Replace the current job; ``instant`` sends everything, ``pause`` only the first frame."""
+        await self.pause()
+        self.generation, self.speed = generation, speed
+        self._factory, self._encode = factory, encode
+        self._frames, self.done = factory(), False
+        if mode == "instant":
+            await self._emit(MAX_FRAMES_PER_MESSAGE)
+        elif mode == "pause":
+            await self._emit(1)
+        else:
+            await self._emit(1)
+            await self.play()
+
+    async def play(self) -> None:
+        if self._frames is None or self.playing:
+            return
+        if self.done:
+            await self.reset()
+        self._task = asyncio.create_task(self._run())
+
+    async def pause(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def step(self, count: int = 1) -> None:
+        await self.pause()
+        await self._emit(max(1, min(count, MAX_FRAMES_PER_MESSAGE)))
+
+    async def reset(self) -> None:
+        """Back to the first frame, paused."""
+        await self.pause()
+        if self._factory is None:
+            return
+        self._frames, self.done = self._factory(), False
+        await self._emit(1, reset=True)
+
+    def set_speed(self, speed: float) -> None:
+        self.speed = speed
+
+    async def close(self) -> None:
+        await self.pause()
+        self._frames = None
+
+    async def _emit(self, count: int, reset: bool = False) -> bool:
+        """Pull ``count`` frames off the event loop and send them as one message."""
+        async with self._lock:
+            frames_iter, encode = self._frames, self._encode
+            if frames_iter is None or encode is None or self.done:
+                return False
+            frames, exhausted = await anyio.to_thread.run_sync(_take, frames_iter, count)
+            if frames_iter is not self._frames:
+                return False  # replaced while computing
+            self.done = exhausted or self._is_last(frames)
+            if frames:
+                message = encode(frames, self.generation)
+                message["done"] = self.done
+                message["reset"] = reset
+                await self._send(message)
+            return not self.done
+
+    @staticmethod
+    def _is_last(frames: list[F]) -> bool:
+        return bool(frames) and bool(getattr(frames[-1], "done", False))
+
+    async def _run(self) -> None:
+        """Send the frames due each tick until the job ends or is paused."""
+        owed = 0.0
+        last = time.perf_counter()
+        while True:
+            now = time.perf_counter()
+            owed += (now - last) * self.speed
+            last = now
+            count = int(owed)
+            if count >= 1:
+                owed -= count
+                if not await self._emit(count):
+                    break
+            await asyncio.sleep(self._tick)
+        self._task = None

@@ -1,0 +1,53 @@
+"""HTML pages. The link's query is decoded here (leniently) and handed to the page as JSON."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from app.i18n import LANGUAGES, catalog, negotiate, translate
+from app.routes.surface_api import surface_schema
+from app.schema.surface_experiment import SurfaceExperiment, SurfaceView, page_default_experiment
+from app.schema.url_codec import decode
+
+TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent.parent.parent / "templates")
+router = APIRouter(tags=["pages"], include_in_schema=False)
+PAGE_KEYS = ("lang",)
+
+
+def _context(request: Request, lang: str, page: str, data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "request": request,
+        "lang": lang,
+        "languages": LANGUAGES,
+        "page": page,
+        "t": lambda key, **kw: translate(lang, key, **kw),
+        "data": {"lang": lang, "catalog": catalog(lang), "page": page, **data},
+    }
+
+
+@router.get("/", response_class=HTMLResponse)
+@router.get("/surface", response_class=HTMLResponse)
+async def surface_page(
+    request: Request,
+    accept_language: Annotated[str | None, Header()] = None,
+) -> HTMLResponse:
+    """The surface race, restored from the link."""
+    query = dict(request.query_params)
+    lang = negotiate(query.get("lang"), accept_language)
+    view_keys = {"sp", "view", "hide"}
+    experiment, notices = decode(SurfaceExperiment, query, page_default_experiment(),
+                                 ignore=(*PAGE_KEYS, *view_keys))
+    view, view_notices = decode(SurfaceView, {k: v for k, v in query.items() if k in view_keys},
+                                SurfaceView())
+    data = {
+        "schema": await surface_schema(),
+        "experiment": experiment.resolved().model_dump(mode="json"),
+        "view": view.model_dump(mode="json"),
+        "notices": [n.to_dict() for n in notices + view_notices],
+    }
+    return TEMPLATES.TemplateResponse(request, "surface.html", _context(request, lang, "surface", data))

@@ -1,0 +1,94 @@
+"""WebSocket stream of the surface race: the page sends the experiment, frames come back paced.
+
+Client messages (JSON): ``{"type": "start", "gen": 3, "experiment": {...}, "mode": "instant" |
+"play" | "pause", "speed": 60}``, ``{"type": "play"}``, ``{"type": "pause"}``, ``{"type":
+"step", "count": 1}``, ``{"type": "reset"}``, ``{"type": "speed", "value": 120}``.
+Server messages: ``started``, ``frame`` (new points and losses of every run), ``error``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from pydantic import ValidationError
+
+from app.jobs.player import Player
+from app.jobs.surface_race import RaceFrame, build_surface, race, start_point
+from app.routes.errors import field_errors
+from app.routes.socket_protocol import (
+    ProtocolError,
+    StartMessage,
+    close_for,
+    parse_command,
+    receive_json,
+)
+from app.schema.surface_experiment import SurfaceExperiment
+
+router = APIRouter(tags=["surface"])
+
+
+def encode_frames(frames: list[RaceFrame], generation: int) -> dict[str, Any]:
+    """Many race frames as one message: per run, the new points and losses since the last one."""
+    runs = []
+    for index in range(len(frames[0].runs)):
+        states = [frame.runs[index] for frame in frames]
+        last = states[-1]
+        runs.append({
+            "points": [s.point for s in states if s.point is not None],
+            "losses": [s.loss for s in states if s.loss is not None],
+            "status": last.status,
+            "diverged_at": last.diverged_at,
+            "summary": last.summary.to_dict(),
+        })
+    return {"type": "frame", "gen": generation, "from": frames[0].step,
+            "step": frames[-1].step, "runs": runs}
+
+
+@router.websocket("/ws/surface")
+async def surface_socket(websocket: WebSocket) -> None:
+    """Stream races; a new ``start`` replaces the running one; disconnecting stops the job."""
+    await websocket.accept()
+    player: Player[RaceFrame] = Player(websocket.send_json)
+    try:
+        while True:
+            try:
+                message = await receive_json(websocket)
+                command = parse_command(message)
+            except ProtocolError as error:
+                await close_for(websocket, error)
+                return
+            if isinstance(command, StartMessage):
+                await _start(websocket, player, command)
+            elif command.type == "play":
+                await player.play()
+            elif command.type == "pause":
+                await player.pause()
+            elif command.type == "step":
+                await player.step(command.count)
+            elif command.type == "reset":
+                await player.reset()
+            elif command.type == "speed":
+                player.set_speed(command.value)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        await player.close()
+
+
+async def _start(websocket: WebSocket, player: Player[RaceFrame], command: StartMessage) -> None:
+    try:
+        experiment = SurfaceExperiment.model_validate(command.experiment)
+        surface = build_surface(experiment)
+    except (ValidationError, ValueError) as error:
+        errors = field_errors(error.errors()) if isinstance(error, ValidationError) else [
+            {"field": "experiment", "message": str(error), "type": "value_error"}]
+        await websocket.send_json({"type": "error", "gen": command.gen, "errors": errors})
+        return
+    await websocket.send_json({
+        "type": "started", "gen": command.gen, "steps": experiment.steps,
+        "start": start_point(experiment, surface),
+        "runs": [{"optimizer": r.optimizer, "enabled": r.enabled} for r in experiment.runs],
+    })
+    await player.load(command.gen, lambda: race(experiment), encode_frames, command.mode,
+                      command.speed)

@@ -1,0 +1,127 @@
+"""The surface race experiment: one schema for the JSON API, the WebSocket, the URL and the page."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from app.core.formula import FormulaError, parse_formula
+from app.core.surfaces import SURFACES
+from app.schema.fields import param
+from app.schema.optimizer_spec import OptimizerSpec
+
+SurfaceName = Literal[
+    "sphere", "quadratic", "rosenbrock", "beale", "himmelblau", "booth", "matyas",
+    "three_hump_camel", "six_hump_camel", "rastrigin", "ackley", "goldstein_price",
+    "styblinski_tang", "levi13", "easom", "mccormick", "saddle", "monkey_saddle", "custom",
+]
+SCHEMA_VERSION = 1
+MAX_STEPS = 5000
+MAX_RUNS = 12
+MAX_EXPRESSION = 300
+
+
+class RunSpec(OptimizerSpec):
+    """One racer: an optimizer, its hyperparameters, and whether it is shown."""
+
+    enabled: bool = param(True, url="on")
+
+
+def _default_runs() -> list[RunSpec]:
+    return [RunSpec(optimizer="adam")]
+
+
+class SurfaceExperiment(BaseModel):
+    """Which surface, where to start, how long, and who races."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    version: int = param(SCHEMA_VERSION, url="v", ge=1, le=SCHEMA_VERSION)
+    surface: SurfaceName = param("rosenbrock", url="f", control="select")
+    expression: str | None = param(
+        None, url="expr", max_length=MAX_EXPRESSION, control="text",
+        when={"surface": ["custom"]},
+    )
+    window: tuple[float, float, float, float] | None = param(
+        None, url="win", when={"surface": ["custom"]}
+    )
+    condition_number: float = param(
+        10.0, url="k", ge=1, le=1000, scale="log", when={"surface": ["quadratic"]}
+    )
+    start: tuple[float, float] | None = param(None, url="x0", control="point")
+    steps: int = param(150, url="n", ge=1, le=MAX_STEPS, scale="log", slider_min=10,
+                       slider_max=MAX_STEPS)
+    noise: float = param(0.0, url="sig", ge=0, le=100, step=0.01, slider_max=5)
+    seed: int = param(0, url="seed", ge=0, le=2**31 - 1, control="number")
+    tolerance: float = param(1e-3, url="tol", gt=0, le=10, scale="log", slider_min=1e-8,
+                             slider_max=1)
+    runs: list[RunSpec] = param(_default_runs, url="r", min_length=1, max_length=MAX_RUNS)
+
+    @field_validator("expression")
+    @classmethod
+    def _check_expression(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            parse_formula(value)
+        except FormulaError as error:
+            raise PydanticCustomError(
+                f"formula_{error.code}", "{message}",
+                {"message": error.message, "column": error.column, "token": error.token,
+                 "code": error.code},
+            ) from None
+        return value
+
+    @model_validator(mode="after")
+    def _check_surface(self) -> SurfaceExperiment:
+        if self.surface == "custom" and not (self.expression and self.expression.strip()):
+            raise ValueError("expression is required when surface is 'custom'")
+        if self.window is not None:
+            xmin, xmax, ymin, ymax = self.window
+            if not (xmin < xmax and ymin < ymax):
+                raise ValueError("window must be (xmin, xmax, ymin, ymax) with xmin < xmax, ymin < ymax")
+            if max(abs(v) for v in self.window) > 1e4:
+                raise ValueError("window coordinates must be within ±10000")
+        if self.start is not None and max(abs(v) for v in self.start) > 1e6:
+            raise ValueError("start coordinates must be within ±1e6")
+        return self
+
+    def resolved(self) -> SurfaceExperiment:
+        """Every run's hyperparameters and the start filled in, as a link records them."""
+        runs = [RunSpec.model_validate(r.resolved().model_dump()) for r in self.runs]
+        update: dict[str, object] = {"runs": runs}
+        if self.start is None:
+            if self.surface == "custom":
+                xmin, xmax, ymin, ymax = self.window or (-2.0, 2.0, -2.0, 2.0)
+                update["start"] = ((xmin + xmax) / 2 + (xmax - xmin) / 4, (ymin + ymax) / 2)
+            else:
+                update["start"] = SURFACES[self.surface]().default_start
+        return self.model_copy(update=update)
+
+
+class SurfaceView(BaseModel):
+    """How the race is shown: part of the link, not of the computation."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    speed: float = param(60.0, url="sp", ge=1, le=2000, scale="log", slider_min=1,
+                         slider_max=2000)
+    view: Literal["contour", "3d"] = param("contour", url="view", control="select")
+    hide: list[str] = param(list, url="hide", max_length=64)
+
+
+PAGE_LEARNING_RATES: dict[str, float] = {
+    "sgd": 0.001, "momentum": 0.0005, "nesterov": 0.0005, "adagrad": 0.5, "rmsprop": 0.02,
+    "adam": 0.05, "adamax": 0.1, "nadam": 0.05, "adamw": 0.05,
+}
+
+
+def page_default_experiment() -> SurfaceExperiment:
+    """The race a fresh page shows: all nine optimizers on Rosenbrock from a classic trap."""
+    runs = [RunSpec(optimizer=name, learning_rate=lr)  # type: ignore[arg-type]
+            for name, lr in PAGE_LEARNING_RATES.items()]
+    default_start = SURFACES["rosenbrock"]().default_start
+    return SurfaceExperiment(surface="rosenbrock", start=default_start, steps=300,
+                             runs=runs).resolved()

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Set up everything the tests need (.venv, packages, Keras reference, Debian chromium) and run
+# ruff, mypy and the whole pytest suite, browser tests included.
+set -euo pipefail
+source "$(dirname "$0")/_venv.sh" "test"
+
+# Keras 3 + CPU torch for the reference checks (tests skip with a message where absent).
+if ! .venv/bin/python -c "import keras, torch" >/dev/null 2>&1; then
+  echo "== installing the Keras 3 reference (torch 2.13.0 CPU + keras)"
+  .venv/bin/pip install --quiet "torch==2.13.0" keras \
+    || echo "!! Keras reference not installed: its tests will be skipped"
+fi
+
+# The Debian Chromium for the Playwright browser tests.
+if [ ! -x /usr/bin/chromium ]; then
+  echo "== installing Debian chromium"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get install -y -q chromium >/dev/null 2>&1 \
+    || { $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q chromium >/dev/null; }
+fi
+
+export KERAS_BACKEND=torch
+echo "== ruff";  .venv/bin/ruff check app tests bench
+echo "== mypy";  .venv/bin/mypy
+echo "== pytest"; .venv/bin/pytest -q "$@"

@@ -1,8 +1,9 @@
 """Pace a frame generator for a live view: play, pause, single step, reset, speed.
 
-The player knows nothing of sockets: it pulls frames from a job generator in a worker thread
-(CPU-bound work never blocks the event loop), groups the frames due in one tick into one message
-(the browser draws at most once per animation frame) and hands messages to an async ``send``.
+The player knows nothing of sockets: it pulls frames from a job generator and encodes them in a
+worker thread (CPU-bound work never blocks the event loop), groups the frames due in one tick
+into one message (the browser draws at most once per animation frame) and hands messages to an
+async ``send``.
 Every message carries the generation token of the job it belongs to, so the page drops frames of
 a job it has already replaced.
 """
@@ -26,15 +27,22 @@ TICKS_PER_SECOND = 30
 MAX_FRAMES_PER_MESSAGE = 10_000
 
 
-def _take(frames: Iterator[F], count: int) -> tuple[list[F], bool]:
-    """Up to ``count`` frames and whether the generator is exhausted."""
+def _take(frames: Iterator[F], count: int, encode: Encode[F],
+          generation: int) -> tuple[dict[str, Any] | None, bool, bool]:
+    """Up to ``count`` frames encoded as one message (None if there were none), whether the
+    generator is exhausted, and whether the last frame says it is the last."""
     out: list[F] = []
+    exhausted = False
     for _ in range(count):
         try:
             out.append(next(frames))
         except StopIteration:
-            return out, True
-    return out, False
+            exhausted = True
+            break
+    if not out:
+        return None, exhausted, False
+    last = bool(getattr(out[-1], "done", False))
+    return encode(out, generation), exhausted, last
 
 
 class Player(Generic[F]):
@@ -110,20 +118,24 @@ class Player(Generic[F]):
             frames_iter, encode = self._frames, self._encode
             if frames_iter is None or encode is None or self.done:
                 return False
-            frames, exhausted = await anyio.to_thread.run_sync(_take, frames_iter, count)
+            message, exhausted, last = await anyio.to_thread.run_sync(
+                _take, frames_iter, count, encode, self.generation)
             if frames_iter is not self._frames:
                 return False  # replaced while computing
-            self.done = exhausted or self._is_last(frames)
-            if frames:
-                message = encode(frames, self.generation)
+            self.done = exhausted or last
+            if message is not None:
                 message["done"] = self.done
                 message["reset"] = reset
                 await self._send(message)
             return not self.done
 
-    @staticmethod
-    def _is_last(frames: list[F]) -> bool:
-        return bool(frames) and bool(getattr(frames[-1], "done", False))
+    async def mutate(self, change: Callable[[], Iterator[F] | None]) -> None:
+        """Run ``change`` between frames (never while a frame is computed); if it returns a
+        new frame iterator, the job continues from it under the same generation."""
+        async with self._lock:
+            frames = change()
+            if frames is not None:
+                self._frames, self.done = frames, False
 
     async def _run(self) -> None:
         """Send the frames due each tick until the job ends or is paused."""

@@ -50,4 +50,5 @@ async def surface_page(
         "view": view.model_dump(mode="json"),
         "notices": [n.to_dict() for n in notices + view_notices],
     }
-    return TEMPLATES.TemplateResponse(request, "surface.html", _context(request, lang, "surface", data))
+    context = _context(request, lang, "surface", data)
+    return TEMPLATES.TemplateResponse(request, "surface.html", context)

@@ -88,7 +88,8 @@ def parse_command(message: Any) -> Command:
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "message"
-        raise ProtocolError(CLOSE_POLICY, f"invalid message: {where}: {first['msg']}"[:120]) from error
+        reason = f"invalid message: {where}: {first['msg']}"[:120]
+        raise ProtocolError(CLOSE_POLICY, reason) from error
 
 
 async def close_for(websocket: WebSocket, error: ProtocolError) -> None:

@@ -7,8 +7,8 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 from fastapi import APIRouter, Query
-from fastapi.exceptions import RequestValidationError
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from app.core.surfaces import SURFACES, make_surface
@@ -68,7 +68,7 @@ class GridQuery(BaseModel):
 def _out(result: RunResult) -> RunOut:
     return RunOut(optimizer=result.optimizer, points=result.points, losses=result.losses,
                   status=result.status, diverged_at=result.diverged_at,
-                  summary=RunSummaryOut(**result.summary.to_dict()))
+                  summary=RunSummaryOut.model_validate(result.summary.to_dict()))
 
 
 @router.post("/surface/run", response_model=RaceOut)
@@ -90,7 +90,7 @@ async def list_surfaces() -> list[dict[str, Any]]:
 
 @router.get("/surface/grid")
 async def surface_grid(query: Annotated[GridQuery, Query()]) -> dict[str, Any]:
-    """f sampled on an n×n grid over the window; ``z`` is base64 little-endian float32, row-major."""
+    """f on an n×n grid over the window; ``z`` is base64 little-endian float32, row-major."""
     experiment = None
     if query.surface == "custom":
         try:

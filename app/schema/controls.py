@@ -38,6 +38,16 @@ def _kind(annotation: Any) -> tuple[str, list[Any] | None]:
     return "any", None
 
 
+def _item_kind(annotation: Any) -> str:
+    """The element type of a list or tuple field (``float``, ``int``, ``text`` …)."""
+    origin = get_origin(annotation)
+    if origin in (Union, types.UnionType):
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        return _item_kind(args[0]) if len(args) == 1 else "any"
+    args = [a for a in get_args(annotation) if a is not Ellipsis]
+    return _kind(args[0])[0] if args else "any"
+
+
 def describe(cls: type[BaseModel]) -> list[dict[str, Any]]:
     """One entry per field of ``cls`` (nested models described recursively)."""
     out: list[dict[str, Any]] = []
@@ -55,6 +65,8 @@ def describe(cls: type[BaseModel]) -> list[dict[str, Any]]:
         else:
             kind, options = _kind(info.annotation)
             entry["type"] = kind
+            if kind == "list":
+                entry["items"] = _item_kind(info.annotation)
             if options is not None:
                 entry["options"] = options
             if info.default is not PydanticUndefined:

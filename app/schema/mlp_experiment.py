@@ -28,6 +28,11 @@ InitializerName = Literal["zeros", "ones", "random_normal", "random_uniform", "g
                           "glorot_uniform", "he_normal", "he_uniform", "lecun_normal",
                           "lecun_uniform", "variance_scaling"]
 LossName = Literal["binary_crossentropy", "categorical_crossentropy", "mean_squared_error"]
+LOSSES_FOR_TASK: dict[str, tuple[str, ...]] = {
+    "binary": ("binary_crossentropy", "mean_squared_error"),
+    "multiclass": ("categorical_crossentropy",),
+    "regression": ("mean_squared_error",),
+}
 _STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
@@ -149,15 +154,10 @@ class MlpExperiment(BaseModel):
     def _check(self) -> MlpExperiment:
         if len(set(self.features)) != len(self.features):
             raise ValueError("features must not repeat")
-        task = self.task()
-        if task == "regression" and self.resolved_loss() != "mean_squared_error":
-            raise ValueError(f"a regression data set needs loss mean_squared_error, "
-                             f"not {self.resolved_loss()}")
-        if task != "regression" and self.resolved_loss() == "mean_squared_error" \
-                and task == "multiclass":
-            raise ValueError("a multi-class data set needs categorical_crossentropy")
-        if task == "binary" and self.resolved_loss() == "categorical_crossentropy":
-            raise ValueError("a two-class data set needs binary_crossentropy")
+        task, loss = self.task(), self.resolved_loss()
+        if loss not in LOSSES_FOR_TASK[task]:
+            raise ValueError(f"loss {loss} does not suit a {task} data set "
+                             f"(use {' or '.join(LOSSES_FOR_TASK[task])})")
         return self
 
     def task(self) -> Literal["binary", "multiclass", "regression"]:

@@ -7,6 +7,7 @@ optimizer is refused, so a typo never passes silently.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Literal
 
 import numpy as np
@@ -15,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 
 from app.core.optimizer import Optimizer
 from app.core.optimizers import DEFAULTS, KERAS_CLASS, OPTIMIZERS
-from app.core.schedules import SCHEDULES
+from app.core.schedules import SCHEDULES, Schedule
 from app.schema.fields import param
 
 OptimizerName = Literal[
@@ -82,23 +83,26 @@ class ScheduleSpec(BaseModel):
         return self
 
     def build(self, learning_rate: float | NDArray[np.float64], total_steps: int) -> Any:
-        """The core schedule for this spec (a float for ``constant``)."""
+        """The core schedule for this spec, η0 = ``learning_rate`` (a float for ``constant``)."""
         if self.name == "constant":
             return learning_rate
-        cls = SCHEDULES[self.name]
-        if self.name == "power":
-            return cls(learning_rate, decay_steps=self.decay_steps, power=self.power)
-        if self.name == "exponential":
-            return cls(learning_rate, decay_steps=self.decay_steps, decay_rate=self.decay_rate,
-                       staircase=self.staircase)
+        per_name: dict[str, dict[str, Any]] = {
+            "power": {"decay_steps": self.decay_steps, "power": self.power},
+            "exponential": {"decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
+                            "staircase": self.staircase},
+            "cosine": {"decay_steps": self.decay_steps, "alpha": self.alpha},
+            "onecycle": {"total_steps": max(total_steps, 2)},
+        }
+        kwargs = per_name.get(self.name, {})
         if self.name == "piecewise":
-            values = [np.asarray(learning_rate) * f for f in self.factors]
-            if np.ndim(learning_rate) == 0:
-                values = [float(v) for v in values]
-            return cls(boundaries=list(self.boundaries), values=values)
-        if self.name == "cosine":
-            return cls(learning_rate, decay_steps=self.decay_steps, alpha=self.alpha)
-        return cls(learning_rate, total_steps=max(total_steps, 2))
+            eta0 = np.asarray(learning_rate)
+            values: list[Any] = [eta0 * f if eta0.ndim else float(eta0) * f for f in self.factors]
+            return _schedule(self.name)(boundaries=list(self.boundaries), values=values)
+        return _schedule(self.name)(learning_rate, **kwargs)
+
+
+def _schedule(name: str) -> Callable[..., Schedule]:
+    return SCHEDULES[name]
 
 
 class OptimizerSpec(BaseModel):
@@ -148,7 +152,8 @@ class OptimizerSpec(BaseModel):
                 )
         clips = [name for name in CLIPPING if getattr(self, name) is not None]
         if len(clips) > 1:
-            raise ValueError(f"set at most one of clipvalue, clipnorm, global_clipnorm (got {clips})")
+            raise ValueError(
+                f"set at most one of clipvalue, clipnorm, global_clipnorm (got {clips})")
         return self
 
     def hyperparameters(self) -> dict[str, Any]:

@@ -81,7 +81,8 @@ class SurfaceExperiment(BaseModel):
         if self.window is not None:
             xmin, xmax, ymin, ymax = self.window
             if not (xmin < xmax and ymin < ymax):
-                raise ValueError("window must be (xmin, xmax, ymin, ymax) with xmin < xmax, ymin < ymax")
+                raise ValueError(
+                    "window must be (xmin, xmax, ymin, ymax) with xmin < xmax, ymin < ymax")
             if max(abs(v) for v in self.window) > 1e4:
                 raise ValueError("window coordinates must be within ±10000")
         if self.start is not None and max(abs(v) for v in self.start) > 1e6:

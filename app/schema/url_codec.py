@@ -170,7 +170,7 @@ def _repair(raw: dict[str, Any], loc: tuple[int | str, ...], base: dict[str, Any
     if not path:
         return False
     container, item, ref_container = path[-1]
-    if isinstance(container, list):
+    if isinstance(container, list) and isinstance(item, int):
         if isinstance(container[item], dict) or len(path) < 2:
             container.pop(item)
         else:  # a bad element of a plain sequence: drop the whole sequence

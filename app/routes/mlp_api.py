@@ -1,0 +1,71 @@
+"""JSON API of the MLP playground: whole trainings, CSV upload, code export, the schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+
+from app.core.csv_points import MAX_BYTES, CsvError, parse_csv
+from app.core.optimizers import DEFAULTS
+from app.jobs.mlp_training import MlpTraining
+from app.schema.controls import describe, optimizer_catalog
+from app.schema.mlp_experiment import MlpExperiment
+from app.schema.url_codec import encode
+
+router = APIRouter(prefix="/api/mlp", tags=["mlp"])
+
+
+def page_default_mlp() -> MlpExperiment:
+    """The network a fresh page shows: Playground's spiral, two tanh layers, Adam."""
+    return MlpExperiment().model_copy(update={
+        "optimizer": MlpExperiment().optimizer.resolved()})
+
+
+@router.post("/run")
+async def run_mlp(experiment: MlpExperiment) -> dict[str, Any]:
+    """Train the network and return the metrics of every epoch (epoch 0 = before training)."""
+    def compute() -> dict[str, Any]:
+        training = MlpTraining(experiment)
+        frames = list(training.frames())
+        last = frames[-1]
+        return {"task": training.data.task, "loss": training.loss_name,
+                "status": last.status, "diverged_at": last.diverged_at,
+                "epochs": [f.metrics() for f in frames]}
+
+    return await run_in_threadpool(compute)
+
+
+@router.post("/csv")
+async def upload_csv(request: Request) -> dict[str, Any]:
+    """Parse a CSV of points sent as the request body (x1, x2, label or target).
+
+    422 lists every bad row (up to 20), with its line number, column and reason."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BYTES:
+            raise HTTPException(status_code=413, detail={"errors": [{
+                "row": None, "column": None, "code": "too_large",
+                "message": f"the file is larger than {MAX_BYTES} bytes"}]})
+        chunks.append(chunk)
+    data = b"".join(chunks)
+    try:
+        parsed = parse_csv(data)
+    except CsvError as error:
+        raise HTTPException(status_code=422, detail=error.to_dict()) from None
+    points = [[float(a), float(b), float(c)]
+              for (a, b), c in zip(parsed.x.tolist(), parsed.y.tolist(), strict=True)]
+    return {"points": points, "task": parsed.task, "n_classes": parsed.n_classes,
+            "rows": len(points), "has_header": parsed.has_header}
+
+
+@router.get("/schema")
+async def mlp_schema() -> dict[str, Any]:
+    """The controls the MLP page draws and the default experiment."""
+    default = page_default_mlp()
+    return {"experiment": describe(MlpExperiment), "optimizers": optimizer_catalog(),
+            "default": default.model_dump(mode="json"), "default_query": encode(default),
+            "hyperparameters": {name: sorted(d) for name, d in DEFAULTS.items()}}

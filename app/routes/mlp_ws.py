@@ -1,0 +1,110 @@
+"""WebSocket stream of an MLP training: per-epoch metrics, boundary grids, layer statistics.
+
+Same control messages as the surface stream (``start``, ``play``, ``pause``, ``step``,
+``reset``, ``speed``; speed is in epochs per second). A ``start`` whose experiment differs from
+the running one only in the optimizer, the epoch count or display options continues training
+(``updated``); any other change starts a new training (``started``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from fastapi.concurrency import run_in_threadpool
+from pydantic import ValidationError
+
+from app.jobs.mlp_training import MlpTraining, TrainFrame
+from app.jobs.player import Player
+from app.routes.errors import field_errors
+from app.routes.socket_protocol import (
+    ProtocolError,
+    StartMessage,
+    close_for,
+    parse_command,
+    receive_json,
+)
+from app.schema.mlp_experiment import MlpExperiment
+
+router = APIRouter(tags=["mlp"])
+
+
+def frame_encoder(training: MlpTraining) -> Any:
+    def encode(frames: list[TrainFrame], generation: int) -> dict[str, Any]:
+        last = frames[-1]
+        return {"type": "frame", "gen": generation, "epochs": [f.metrics() for f in frames],
+                "status": last.status, "diverged_at": last.diverged_at,
+                **training.render()}
+    return encode
+
+
+@router.websocket("/ws/mlp")
+async def mlp_socket(websocket: WebSocket) -> None:
+    """Stream a training; disconnecting stops it."""
+    await websocket.accept()
+    player: Player[TrainFrame] = Player(websocket.send_json)
+    session: dict[str, MlpTraining] = {}
+    try:
+        while True:
+            try:
+                command = parse_command(await receive_json(websocket))
+            except ProtocolError as error:
+                await close_for(websocket, error)
+                return
+            if isinstance(command, StartMessage):
+                await _start(websocket, player, session, command)
+            elif command.type == "play":
+                await player.play()
+            elif command.type == "pause":
+                await player.pause()
+            elif command.type == "step":
+                await player.step(command.count)
+            elif command.type == "reset":
+                if "training" in session:
+                    fresh = await run_in_threadpool(MlpTraining, session["training"].experiment)
+                    session["training"] = fresh
+                    await player.load(player.generation, fresh.frames, frame_encoder(fresh),
+                                      "pause", player.speed)
+            elif command.type == "speed":
+                player.set_speed(command.value)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        await player.close()
+
+
+async def _start(websocket: WebSocket, player: Player[TrainFrame],
+                 session: dict[str, MlpTraining], command: StartMessage) -> None:
+    try:
+        experiment = MlpExperiment.model_validate(command.experiment)
+    except ValidationError as error:
+        await websocket.send_json({"type": "error", "gen": command.gen,
+                                   "errors": field_errors(error.errors())})
+        return
+    current = session.get("training")
+    if current is not None and current.structure() == experiment.model_dump(
+            exclude={"optimizer", "epochs", "grid", "mc_passes"}):
+        def change() -> Any:
+            current.update(experiment)
+            player.generation = command.gen
+            return current.frames(initial=False) if player.done else None
+        await player.mutate(change)
+        player.set_speed(command.speed)
+        await websocket.send_json({"type": "updated", "gen": command.gen})
+        if command.mode == "play":
+            await player.play()
+        return
+    try:
+        training = await run_in_threadpool(MlpTraining, experiment)
+    except ValueError as error:
+        await websocket.send_json({"type": "error", "gen": command.gen, "errors": [
+            {"field": "experiment", "message": str(error), "type": "value_error"}]})
+        return
+    session["training"] = training
+    await websocket.send_json({"type": "started", "gen": command.gen,
+                               "task": training.data.task, "loss": training.loss_name,
+                               "steps_per_epoch": training.steps_per_epoch,
+                               "data": training.data_points(),
+                               "model": repr(training.model)})
+    await player.load(command.gen, training.frames, frame_encoder(training), command.mode,
+                      command.speed)

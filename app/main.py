@@ -10,7 +10,16 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.responses import Response
 
-from app.routes import health, mlp_api, mlp_ws, pages, surface_api, surface_ws, vendor
+from app.routes import (
+    health,
+    map_api,
+    mlp_api,
+    mlp_ws,
+    pages,
+    surface_api,
+    surface_ws,
+    vendor,
+)
 from app.routes.errors import validation_error_response
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,7 +64,7 @@ def create_app() -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.add_exception_handler(RequestValidationError, validation_error_response)  # type: ignore[arg-type]
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (health, vendor, pages, surface_api, surface_ws, mlp_api, mlp_ws):
+    for module in (health, vendor, pages, surface_api, surface_ws, mlp_api, mlp_ws, map_api):
         app.include_router(module.router)
     return app
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -24,14 +24,25 @@ DIVERGENCE_BOUND = 1e10
 CUSTOM_WINDOW = (-2.0, 2.0, -2.0, 2.0)
 
 
-def build_surface(experiment: SurfaceExperiment) -> Surface:
+class SurfaceChoice(Protocol):
+    """The part of an experiment that names a surface."""
+
+    @property
+    def surface(self) -> str: ...
+    @property
+    def expression(self) -> str | None: ...
+    @property
+    def condition_number(self) -> float: ...
+
+
+def build_surface(choice: SurfaceChoice) -> Surface:
     """The surface an experiment names (a typed formula for ``custom``)."""
-    if experiment.surface == "custom":
-        window = experiment.window or CUSTOM_WINDOW
-        return FormulaSurface(experiment.expression or "", window=window)
-    if experiment.surface == "quadratic":
-        return make_surface("quadratic", condition_number=experiment.condition_number)
-    return make_surface(experiment.surface)
+    if choice.surface == "custom":
+        window = getattr(choice, "window", None) or CUSTOM_WINDOW
+        return FormulaSurface(choice.expression or "", window=window)
+    if choice.surface == "quadratic":
+        return make_surface("quadratic", condition_number=choice.condition_number)
+    return make_surface(choice.surface)
 
 
 def start_point(experiment: SurfaceExperiment, surface: Surface) -> tuple[float, float]:

@@ -47,8 +47,8 @@ class ScheduleSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     name: ScheduleName = param("constant", url="s", control="select")
-    decay_steps: float = param(
-        100.0, url="ds", gt=0, le=1e6, scale="log", slider_min=1, slider_max=10000,
+    decay_steps: int = param(
+        100, url="ds", ge=1, le=1_000_000, scale="log", slider_min=1, slider_max=10000,
         when={"name": ["power", "exponential", "cosine"]},
     )
     power: float = param(1.0, url="pw", ge=0, le=10, step=0.1, slider_max=4,

@@ -16,7 +16,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, Generic, Literal, TypeVar
 
-import anyio
+from app.jobs.workers import SLICE_SECONDS, run_cpu
 
 F = TypeVar("F")
 Mode = Literal["instant", "play", "pause"]
@@ -27,22 +27,17 @@ TICKS_PER_SECOND = 30
 MAX_FRAMES_PER_MESSAGE = 10_000
 
 
-def _take(frames: Iterator[F], count: int, encode: Encode[F],
-          generation: int) -> tuple[dict[str, Any] | None, bool, bool]:
-    """Up to ``count`` frames encoded as one message (None if there were none), whether the
-    generator is exhausted, and whether the last frame says it is the last."""
-    out: list[F] = []
-    exhausted = False
+def _take(frames: Iterator[F], count: int, out: list[F]) -> bool:
+    """Append up to ``count`` frames to ``out`` within one time slice; True when exhausted."""
+    deadline = time.perf_counter() + SLICE_SECONDS
     for _ in range(count):
         try:
             out.append(next(frames))
         except StopIteration:
-            exhausted = True
+            return True
+        if time.perf_counter() > deadline:
             break
-    if not out:
-        return None, exhausted, False
-    last = bool(getattr(out[-1], "done", False))
-    return encode(out, generation), exhausted, last
+    return False
 
 
 class Player(Generic[F]):
@@ -118,12 +113,18 @@ class Player(Generic[F]):
             frames_iter, encode = self._frames, self._encode
             if frames_iter is None or encode is None or self.done:
                 return False
-            message, exhausted, last = await anyio.to_thread.run_sync(
-                _take, frames_iter, count, encode, self.generation)
+            frames: list[F] = []
+            exhausted = False
+            # short slices on the shared pool, so every client gets its turn
+            while len(frames) < count and not exhausted:
+                exhausted = await run_cpu(_take, frames_iter, count - len(frames), frames)
+                if frames and getattr(frames[-1], "done", False):
+                    break
             if frames_iter is not self._frames:
                 return False  # replaced while computing
-            self.done = exhausted or last
-            if message is not None:
+            self.done = exhausted or bool(frames and getattr(frames[-1], "done", False))
+            if frames:
+                message = await run_cpu(encode, frames, self.generation)
                 message["done"] = self.done
                 message["reset"] = reset
                 await self._send(message)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi.concurrency import run_in_threadpool
 
 from app.jobs.hyper_map import run_map
+from app.jobs.workers import run_cpu
 from app.schema.controls import describe
 from app.schema.map_experiment import MapExperiment
 from app.schema.url_codec import encode
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/api/map", tags=["map"])
 @router.post("/run")
 async def map_run(experiment: MapExperiment) -> dict[str, Any]:
     """Run every cell; grids are base64 little-endian float32, row-major (ny × nx)."""
-    result = await run_in_threadpool(run_map, experiment)
+    result = await run_cpu(run_map, experiment)
     return result.to_json()
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 
 from app.core.csv_points import MAX_BYTES, CsvError, parse_csv
 from app.core.optimizers import DEFAULTS
 from app.jobs.mlp_training import MlpTraining
+from app.jobs.workers import run_cpu
 from app.schema.controls import describe, optimizer_catalog
 from app.schema.mlp_experiment import MlpExperiment
 from app.schema.url_codec import encode
@@ -23,9 +24,24 @@ def page_default_mlp() -> MlpExperiment:
         "optimizer": MlpExperiment().optimizer.resolved()})
 
 
+MAX_REQUEST_STEPS = 250_000
+
+
 @router.post("/run")
 async def run_mlp(experiment: MlpExperiment) -> dict[str, Any]:
-    """Train the network and return the metrics of every epoch (epoch 0 = before training)."""
+    """Train the network and return the metrics of every epoch (epoch 0 = before training).
+
+    One request may take at most 250,000 training steps (epochs × batches per epoch); longer
+    trainings stream over the WebSocket, where they share the server fairly."""
+    train_size = (experiment.dataset.samples if experiment.dataset.name != "csv"
+                  else len(experiment.dataset.points or ()))
+    batches = -(-int(train_size * experiment.dataset.train_ratio) // experiment.batch_size)
+    if experiment.epochs * batches > MAX_REQUEST_STEPS:
+        raise RequestValidationError([{
+            "loc": ("body", "epochs"), "type": "value_error",
+            "msg": f"epochs × batches per epoch = {experiment.epochs * batches:,} exceeds "
+                   f"{MAX_REQUEST_STEPS:,} steps for one request; stream it over /ws/mlp"}])
+
     def compute() -> dict[str, Any]:
         training = MlpTraining(experiment)
         frames = list(training.frames())
@@ -34,7 +50,7 @@ async def run_mlp(experiment: MlpExperiment) -> dict[str, Any]:
                 "status": last.status, "diverged_at": last.diverged_at,
                 "epochs": [f.metrics() for f in frames]}
 
-    return await run_in_threadpool(compute)
+    return await run_cpu(compute)
 
 
 @router.post("/csv")

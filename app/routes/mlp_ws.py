@@ -10,20 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, WebSocket, WebSocketDisconnect
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, WebSocket
 from pydantic import ValidationError
 
 from app.jobs.mlp_training import MlpTraining, TrainFrame
 from app.jobs.player import Player
+from app.jobs.workers import run_cpu
 from app.routes.errors import field_errors
-from app.routes.socket_protocol import (
-    ProtocolError,
-    StartMessage,
-    close_for,
-    parse_command,
-    receive_json,
-)
+from app.routes.socket_protocol import StartMessage, serve
 from app.schema.mlp_experiment import MlpExperiment
 
 router = APIRouter(tags=["mlp"])
@@ -41,36 +35,18 @@ def frame_encoder(training: MlpTraining) -> Any:
 @router.websocket("/ws/mlp")
 async def mlp_socket(websocket: WebSocket) -> None:
     """Stream a training; disconnecting stops it."""
-    await websocket.accept()
     player: Player[TrainFrame] = Player(websocket.send_json)
     session: dict[str, MlpTraining] = {}
-    try:
-        while True:
-            try:
-                command = parse_command(await receive_json(websocket))
-            except ProtocolError as error:
-                await close_for(websocket, error)
-                return
-            if isinstance(command, StartMessage):
-                await _start(websocket, player, session, command)
-            elif command.type == "play":
-                await player.play()
-            elif command.type == "pause":
-                await player.pause()
-            elif command.type == "step":
-                await player.step(command.count)
-            elif command.type == "reset":
-                if "training" in session:
-                    fresh = await run_in_threadpool(MlpTraining, session["training"].experiment)
-                    session["training"] = fresh
-                    await player.load(player.generation, fresh.frames, frame_encoder(fresh),
-                                      "pause", player.speed)
-            elif command.type == "speed":
-                player.set_speed(command.value)
-    except WebSocketDisconnect:
-        pass
-    finally:
-        await player.close()
+
+    async def reset() -> None:
+        if "training" in session:
+            fresh = await run_cpu(MlpTraining, session["training"].experiment)
+            session["training"] = fresh
+            await player.load(player.generation, fresh.frames, frame_encoder(fresh), "pause",
+                              player.speed)
+
+    await serve(websocket, player,
+                lambda command: _start(websocket, player, session, command), reset)
 
 
 async def _start(websocket: WebSocket, player: Player[TrainFrame],
@@ -95,7 +71,7 @@ async def _start(websocket: WebSocket, player: Player[TrainFrame],
             await player.play()
         return
     try:
-        training = await run_in_threadpool(MlpTraining, experiment)
+        training = await run_cpu(MlpTraining, experiment)
     except ValueError as error:
         await websocket.send_json({"type": "error", "gen": command.gen, "errors": [
             {"field": "experiment", "message": str(error), "type": "value_error"}]})

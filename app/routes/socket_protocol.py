@@ -1,12 +1,16 @@
-"""The WebSocket control messages, validated; oversized or malformed input closes the socket."""
+"""The WebSocket control messages and loop; oversized or malformed input closes the socket."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Literal
 
-from fastapi import WebSocket
+from fastapi import WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+from app.jobs.player import Player
+from app.jobs.workers import JOB_SLOTS
 
 MAX_MESSAGE_BYTES = 64 * 1024
 CLOSE_TOO_BIG = 1009
@@ -68,8 +72,6 @@ async def receive_json(websocket: WebSocket) -> Any:
     """The next text message as JSON, refusing binary, oversized or malformed ones."""
     message = await websocket.receive()
     if message["type"] == "websocket.disconnect":
-        from fastapi import WebSocketDisconnect
-
         raise WebSocketDisconnect(message.get("code", 1000))
     text = message.get("text")
     if text is None:
@@ -94,3 +96,41 @@ def parse_command(message: Any) -> Command:
 
 async def close_for(websocket: WebSocket, error: ProtocolError) -> None:
     await websocket.close(code=error.code, reason=error.reason)
+
+
+CLOSE_BUSY = 1013
+
+
+async def serve(websocket: WebSocket, player: Player[Any],
+                on_start: Callable[[StartMessage], Awaitable[None]],
+                on_reset: Callable[[], Awaitable[None]] | None = None) -> None:
+    """The control loop every stream shares: admission, commands, protocol errors, cleanup."""
+    await websocket.accept()
+    if not JOB_SLOTS.try_acquire():
+        await websocket.send_json({"type": "busy", "message": "server busy, try again"})
+        await websocket.close(code=CLOSE_BUSY, reason="server busy, try again")
+        return
+    try:
+        while True:
+            try:
+                command = parse_command(await receive_json(websocket))
+            except ProtocolError as error:
+                await close_for(websocket, error)
+                return
+            if isinstance(command, StartMessage):
+                await on_start(command)
+            elif isinstance(command, PlayMessage):
+                await player.play()
+            elif isinstance(command, PauseMessage):
+                await player.pause()
+            elif isinstance(command, StepMessage):
+                await player.step(command.count)
+            elif isinstance(command, ResetMessage):
+                await (on_reset() if on_reset is not None else player.reset())
+            elif isinstance(command, SpeedMessage):
+                player.set_speed(command.value)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        JOB_SLOTS.release()
+        await player.close()

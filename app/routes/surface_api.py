@@ -7,12 +7,12 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 from fastapi import APIRouter, Query
-from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from app.core.surfaces import SURFACES, make_surface
 from app.jobs.surface_race import RunResult, build_surface, run_race, start_point
+from app.jobs.workers import run_cpu
 from app.schema.controls import describe, optimizer_catalog
 from app.schema.fields import param
 from app.schema.surface_experiment import (
@@ -79,7 +79,7 @@ async def run_surface(experiment: SurfaceExperiment) -> RaceOut:
         results = run_race(experiment)
         return RaceOut(start=start_point(experiment, surface), runs=[_out(r) for r in results])
 
-    return await run_in_threadpool(compute)
+    return await run_cpu(compute)
 
 
 @router.get("/surfaces")
@@ -118,7 +118,7 @@ async def surface_grid(query: Annotated[GridQuery, Query()]) -> dict[str, Any]:
                 "ny": query.n, "x": xs.tolist(), "y": ys.tolist(),
                 "z": base64.b64encode(z.tobytes()).decode("ascii")}
 
-    return await run_in_threadpool(compute)
+    return await run_cpu(compute)
 
 
 def _window(query: GridQuery) -> tuple[float, float, float, float] | None:

@@ -10,19 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, WebSocket
 from pydantic import ValidationError
 
 from app.jobs.player import Player
 from app.jobs.surface_race import RaceFrame, build_surface, race, start_point
 from app.routes.errors import field_errors
-from app.routes.socket_protocol import (
-    ProtocolError,
-    StartMessage,
-    close_for,
-    parse_command,
-    receive_json,
-)
+from app.routes.socket_protocol import StartMessage, serve
 from app.schema.surface_experiment import SurfaceExperiment
 
 router = APIRouter(tags=["surface"])
@@ -48,32 +42,8 @@ def encode_frames(frames: list[RaceFrame], generation: int) -> dict[str, Any]:
 @router.websocket("/ws/surface")
 async def surface_socket(websocket: WebSocket) -> None:
     """Stream races; a new ``start`` replaces the running one; disconnecting stops the job."""
-    await websocket.accept()
     player: Player[RaceFrame] = Player(websocket.send_json)
-    try:
-        while True:
-            try:
-                message = await receive_json(websocket)
-                command = parse_command(message)
-            except ProtocolError as error:
-                await close_for(websocket, error)
-                return
-            if isinstance(command, StartMessage):
-                await _start(websocket, player, command)
-            elif command.type == "play":
-                await player.play()
-            elif command.type == "pause":
-                await player.pause()
-            elif command.type == "step":
-                await player.step(command.count)
-            elif command.type == "reset":
-                await player.reset()
-            elif command.type == "speed":
-                player.set_speed(command.value)
-    except WebSocketDisconnect:
-        pass
-    finally:
-        await player.close()
+    await serve(websocket, player, lambda command: _start(websocket, player, command))
 
 
 async def _start(websocket: WebSocket, player: Player[RaceFrame], command: StartMessage) -> None:

@@ -96,3 +96,18 @@ def test_ws_malformed_and_oversized_messages_close_with_reason():
             message = ws.receive()
             assert message["type"] == "websocket.close"
             assert message["code"] == code and message.get("reason")
+
+
+def test_ws_past_the_job_cap_clients_get_busy_not_a_queue(monkeypatch):
+    from app.jobs.workers import JOB_SLOTS
+
+    monkeypatch.setattr(JOB_SLOTS, "capacity", 1)
+    client = TestClient(app)
+    with client.websocket_connect("/ws/surface") as first:
+        first.send_json({"type": "start", "gen": 1, "experiment": EXPERIMENT, "mode": "pause"})
+        assert first.receive_json()["type"] == "started"
+        with client.websocket_connect("/ws/surface") as second:
+            assert second.receive_json()["type"] == "busy"
+            closed = second.receive()
+            assert closed["type"] == "websocket.close" and closed["code"] == 1013
+    assert JOB_SLOTS.running == 0

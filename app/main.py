@@ -20,6 +20,7 @@ from app.routes import (
     surface_ws,
     vendor,
 )
+from app.jobs.workers import configure_interpreter
 from app.routes.errors import validation_error_response
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,6 +57,7 @@ class SecurityHeaders(BaseHTTPMiddleware):
 
 def create_app() -> FastAPI:
     """Build the application (no state is kept between requests or connections)."""
+    configure_interpreter()
     app = FastAPI(
         title="Descenso",
         summary="Gradient descent and neural-network training playground",

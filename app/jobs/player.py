@@ -3,7 +3,7 @@
 The player knows nothing of sockets: it pulls frames from a job generator and encodes them in a
 worker thread (CPU-bound work never blocks the event loop), groups the frames due in one tick
 into one message (the browser draws at most once per animation frame) and hands messages to an
-async ``send``.
+async ``send`` as JSON text.
 Every message carries the generation token of the job it belongs to, so the page drops frames of
 a job it has already replaced.
 """
@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+import math
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, Generic, Literal, TypeVar
@@ -20,11 +22,12 @@ from app.jobs.workers import SLICE_SECONDS, run_cpu
 
 F = TypeVar("F")
 Mode = Literal["instant", "play", "pause"]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
+Send = Callable[[str], Awaitable[None]]
 Encode = Callable[[list[F], int], dict[str, Any]]
 
 TICKS_PER_SECOND = 30
 MAX_FRAMES_PER_MESSAGE = 10_000
+MAX_OWED_TICKS = 3
 
 
 def _take(frames: Iterator[F], count: int, out: list[F]) -> bool:
@@ -38,6 +41,29 @@ def _take(frames: Iterator[F], count: int, out: list[F]) -> bool:
         if time.perf_counter() > deadline:
             break
     return False
+
+
+def _message(encode: Encode[F], frames: list[F], generation: int, done: bool,
+             reset: bool) -> str:
+    """The frames as one JSON text message (encoded off the event loop too)."""
+    message = encode(frames, generation)
+    message["done"] = done
+    message["reset"] = reset
+    try:
+        return json.dumps(message, allow_nan=False, separators=(",", ":"))
+    except ValueError:  # a non-finite number slipped through: never NaN on screen
+        return json.dumps(_finite_only(message), allow_nan=False, separators=(",", ":"))
+
+
+def _finite_only(value: Any) -> Any:
+    """``value`` with every non-finite float replaced by None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite_only(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite_only(v) for v in value]
+    return value
 
 
 class Player(Generic[F]):
@@ -107,8 +133,9 @@ class Player(Generic[F]):
         await self.pause()
         self._frames = None
 
-    async def _emit(self, count: int, reset: bool = False) -> bool:
-        """Pull ``count`` frames off the event loop and send them as one message."""
+    async def _emit(self, count: int, reset: bool = False, one_slice: bool = False) -> bool:
+        """Pull ``count`` frames off the event loop and send them as one message (with
+        ``one_slice``, only what one time slice computes: playback never builds a backlog)."""
         async with self._lock:
             frames_iter, encode = self._frames, self._encode
             if frames_iter is None or encode is None or self.done:
@@ -118,16 +145,14 @@ class Player(Generic[F]):
             # short slices on the shared pool, so every client gets its turn
             while len(frames) < count and not exhausted:
                 exhausted = await run_cpu(_take, frames_iter, count - len(frames), frames)
-                if frames and getattr(frames[-1], "done", False):
+                if one_slice or (frames and getattr(frames[-1], "done", False)):
                     break
             if frames_iter is not self._frames:
                 return False  # replaced while computing
             self.done = exhausted or bool(frames and getattr(frames[-1], "done", False))
             if frames:
-                message = await run_cpu(encode, frames, self.generation)
-                message["done"] = self.done
-                message["reset"] = reset
-                await self._send(message)
+                text = await run_cpu(_message, encode, frames, self.generation, self.done, reset)
+                await self._send(text)
             return not self.done
 
     async def mutate(self, change: Callable[[], Iterator[F] | None]) -> None:
@@ -139,17 +164,21 @@ class Player(Generic[F]):
                 self._frames, self.done = frames, False
 
     async def _run(self) -> None:
-        """Send the frames due each tick until the job ends or is paused."""
+        """Send the frames due each tick until the job ends or is paused.
+
+        Frames owed are capped at a few ticks' worth: when the server is busy every client's
+        rate drops (slices are shared fairly) instead of a backlog growing."""
         owed = 0.0
         last = time.perf_counter()
+        cap = MAX_OWED_TICKS * self._tick
         while True:
             now = time.perf_counter()
-            owed += (now - last) * self.speed
+            owed = min(owed + (now - last) * self.speed, max(1.0, self.speed * cap))
             last = now
             count = int(owed)
             if count >= 1:
                 owed -= count
-                if not await self._emit(count):
+                if not await self._emit(count, one_slice=True):
                     break
             await asyncio.sleep(self._tick)
         self._task = None

@@ -51,11 +51,20 @@ def start_point(experiment: SurfaceExperiment, surface: Surface) -> tuple[float,
 
 @dataclass
 class RunSummary:
-    """What the summary table shows for one run."""
+    """What the summary table shows for one run (the distance is computed when shown)."""
 
     final_loss: float | None = None
-    distance_to_minimum: float | None = None
     steps_to_tolerance: int | None = None
+    last_point: tuple[float, float] | None = None
+    surface: Surface | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def distance_to_minimum(self) -> float | None:
+        if self.surface is None or self.last_point is None:
+            return None
+        with np.errstate(all="ignore"):
+            distance = float(self.surface.nearest_minimum(np.asarray(self.last_point))[0])
+        return distance if np.isfinite(distance) else None
 
     def to_dict(self) -> dict[str, float | int | None]:
         return {
@@ -100,77 +109,83 @@ class _Scorer:
     """Final loss, distance to the nearest global minimum and steps to reach the tolerance."""
 
     def __init__(self, surface: Surface, tolerance: float) -> None:
-        self.surface = surface
         self.tolerance = tolerance
         global_minima = [m.value for m in surface.minima if m.kind == "global"]
         self.best = min(global_minima) if global_minima else None
 
-    def update(self, summary: RunSummary, step: int, point: NDArray[np.float64],
+    def update(self, summary: RunSummary, step: int, point: tuple[float, float],
                loss: float) -> None:
         summary.final_loss = loss
-        distance, _ = self.surface.nearest_minimum(point)
-        d = float(distance)
-        summary.distance_to_minimum = d if np.isfinite(d) else None
+        summary.last_point = point
         if (summary.steps_to_tolerance is None and self.best is not None
                 and loss - self.best <= self.tolerance):
             summary.steps_to_tolerance = step
 
 
 def race(experiment: SurfaceExperiment) -> Iterator[RaceFrame]:
-    """Yield the start (step 0) and then one frame per update of every enabled run."""
+    """Yield the start (step 0) and then one frame per update of every enabled run.
+
+    All positions live in one ``(runs, 2)`` array, so the surface and its gradient are
+    evaluated once per step for every run; each optimizer updates its own row.
+    """
     surface = build_surface(experiment)
     x0 = np.array(start_point(experiment, surface), dtype=np.float64)
     scorer = _Scorer(surface, experiment.tolerance)
+    points = np.tile(x0, (len(experiment.runs), 1))
     racers = []
     for index, spec in enumerate(experiment.runs):
         optimizer = spec.build(total_steps=experiment.steps) if spec.enabled else None
-        racers.append(_Racer(spec, optimizer, x0.copy(),
+        racers.append(_Racer(spec, optimizer, points[index],
                              np.random.default_rng([experiment.seed, index]),
-                             status="ok" if spec.enabled else "off"))
-
-    loss0 = float(surface.value_at(x0))
+                             status="ok" if spec.enabled else "off",
+                             summary=RunSummary(surface=surface)))
+    with np.errstate(all="ignore"):
+        loss0 = float(surface.value_at(x0))
+    start = (float(x0[0]), float(x0[1]))
+    if not np.isfinite(loss0):
+        for racer in racers:
+            if racer.status == "ok":
+                racer.status, racer.diverged_at = "diverged", 0
     frames = []
     for racer in racers:
-        if racer.status == "off":
-            frames.append(RunFrame(None, None, "off", None, racer.summary))
+        if racer.status != "ok":
+            frames.append(RunFrame(None, None, racer.status, racer.diverged_at, racer.summary))
             continue
-        if not np.isfinite(loss0):
-            racer.status, racer.diverged_at = "diverged", 0
-            frames.append(RunFrame(None, None, "diverged", 0, racer.summary))
-            continue
-        scorer.update(racer.summary, 0, x0, loss0)
-        frames.append(RunFrame((float(x0[0]), float(x0[1])), loss0, "ok", None, racer.summary))
+        scorer.update(racer.summary, 0, start, loss0)
+        frames.append(RunFrame(start, loss0, "ok", None, racer.summary))
     yield RaceFrame(0, frames, done=experiment.steps == 0)
 
     for step in range(1, experiment.steps + 1):
-        frames = []
-        for racer in racers:
-            if racer.status != "ok" or racer.optimizer is None:
-                frames.append(RunFrame(None, None, racer.status, racer.diverged_at,
-                                       racer.summary))
-                continue
-            frames.append(_advance(racer, surface, scorer, experiment.noise, step))
+        with np.errstate(all="ignore"):
+            grads = surface.gradient_at(points)
+            for index, racer in enumerate(racers):
+                if racer.status == "ok":
+                    _step(racer, grads[index], experiment.noise)
+            losses = surface.value_at(points)
+        frames = [_frame(racer, step, float(losses[i]), scorer)
+                  for i, racer in enumerate(racers)]
         yield RaceFrame(step, frames, done=step == experiment.steps)
 
 
-def _advance(racer: _Racer, surface: Surface, scorer: _Scorer, noise: float,
-             step: int) -> RunFrame:
+def _step(racer: _Racer, grad: NDArray[np.float64], noise: float) -> None:
     assert racer.optimizer is not None
-    with np.errstate(all="ignore"):
-        grad = surface.gradient_at(racer.point)
-        if noise > 0:
-            grad = grad + noise * racer.rng.standard_normal(2)
-        if np.all(np.isfinite(grad)):
-            racer.optimizer.apply([grad], [racer.point])
-        loss = float(surface.value_at(racer.point))
-    finite = (np.all(np.isfinite(grad)) and np.all(np.isfinite(racer.point))
-              and np.isfinite(loss) and float(np.max(np.abs(racer.point))) <= DIVERGENCE_BOUND)
-    if not finite:
+    if noise > 0:
+        grad = grad + noise * racer.rng.standard_normal(2)
+    if np.isfinite(grad).all():
+        racer.optimizer.apply([grad], [racer.point])
+    else:
+        racer.point[:] = np.nan
+
+
+def _frame(racer: _Racer, step: int, loss: float, scorer: _Scorer) -> RunFrame:
+    if racer.status != "ok":
+        return RunFrame(None, None, racer.status, racer.diverged_at, racer.summary)
+    x, y = float(racer.point[0]), float(racer.point[1])
+    if not (np.isfinite(loss) and abs(x) <= DIVERGENCE_BOUND and abs(y) <= DIVERGENCE_BOUND):
         racer.status, racer.diverged_at = "diverged", step
         return RunFrame(None, None, "diverged", step, racer.summary)
-    scorer.update(racer.summary, step, racer.point, loss)
-    return RunFrame((float(racer.point[0]), float(racer.point[1])), loss, "ok", None,
-                    racer.summary)
+    scorer.update(racer.summary, step, (x, y), loss)
+    return RunFrame((x, y), loss, "ok", None, racer.summary)
 
 
 @dataclass

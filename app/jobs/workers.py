@@ -10,6 +10,7 @@ process runs at once; past the cap a client gets a clear "busy, try again" inste
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -20,7 +21,10 @@ T = TypeVar("T")
 
 WORKERS = max(1, int(os.environ.get("DESCENSO_WORKERS", "2")))
 MAX_JOBS = max(1, int(os.environ.get("DESCENSO_MAX_JOBS", "150")))
-SLICE_SECONDS = 0.02
+SLICE_SECONDS = 0.005
+# Worker threads hand the GIL back to the event loop at least this often (Python's default is
+# 5 ms): /healthz and message sends stay prompt while the pool computes.
+SWITCH_INTERVAL = float(os.environ.get("DESCENSO_SWITCH_INTERVAL", "0.001"))
 
 _limiters: dict[int, anyio.CapacityLimiter] = {}
 
@@ -35,6 +39,11 @@ def _limiter() -> anyio.CapacityLimiter:
         _limiters.clear()  # a new loop (tests start several): forget the old ones
         limiter = _limiters[key] = anyio.CapacityLimiter(WORKERS)
     return limiter
+
+
+def configure_interpreter() -> None:
+    """Called once when the app is created."""
+    sys.setswitchinterval(SWITCH_INTERVAL)
 
 
 async def run_cpu(func: Callable[..., T], *args: Any) -> T:

@@ -35,7 +35,7 @@ def frame_encoder(training: MlpTraining) -> Any:
 @router.websocket("/ws/mlp")
 async def mlp_socket(websocket: WebSocket) -> None:
     """Stream a training; disconnecting stops it."""
-    player: Player[TrainFrame] = Player(websocket.send_json)
+    player: Player[TrainFrame] = Player(websocket.send_text)
     session: dict[str, MlpTraining] = {}
 
     async def reset() -> None:

@@ -42,7 +42,7 @@ def encode_frames(frames: list[RaceFrame], generation: int) -> dict[str, Any]:
 @router.websocket("/ws/surface")
 async def surface_socket(websocket: WebSocket) -> None:
     """Stream races; a new ``start`` replaces the running one; disconnecting stops the job."""
-    player: Player[RaceFrame] = Player(websocket.send_json)
+    player: Player[RaceFrame] = Player(websocket.send_text)
     await serve(websocket, player, lambda command: _start(websocket, player, command))
 
 

@@ -1,0 +1,84 @@
+"""The player: pacing, steps, reset, replacement, and JSON that never carries NaN."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from app.jobs.player import Player, _message
+
+
+@dataclass
+class Frame:
+    step: int
+    done: bool = False
+
+
+def frames(n: int):
+    for k in range(n + 1):
+        yield Frame(k, done=k == n)
+
+
+def encode(batch: list[Frame], generation: int) -> dict[str, Any]:
+    return {"gen": generation, "steps": [f.step for f in batch], "value": float("nan")}
+
+
+def test_player_message_replaces_non_finite_numbers():
+    text = _message(encode, [Frame(1)], 3, done=False, reset=False)
+    assert json.loads(text) == {"gen": 3, "steps": [1], "value": None, "done": False,
+                                "reset": False}
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+def test_player_instant_pause_step_reset_and_play():
+    async def scenario() -> list[dict[str, Any]]:
+        sent: list[dict[str, Any]] = []
+
+        async def send(text: str) -> None:
+            sent.append(json.loads(text))
+
+        player: Player[Frame] = Player(send, ticks_per_second=100)
+        await player.load(1, lambda: frames(5), encode, "instant", 60)
+        await player.load(2, lambda: frames(5), encode, "pause", 60)
+        await player.step(2)
+        await player.reset()
+        player.set_speed(1000)
+        await player.play()
+        for _ in range(100):
+            if player.done:
+                break
+            await asyncio.sleep(0.01)
+        await player.close()
+        return sent
+
+    sent = run(scenario())
+    assert sent[0]["steps"] == [0, 1, 2, 3, 4, 5] and sent[0]["done"]
+    assert sent[1]["gen"] == 2 and sent[1]["steps"] == [0]
+    assert sent[2]["steps"] == [1, 2]
+    assert sent[3]["steps"] == [0] and sent[3]["reset"]
+    played = [s for m in sent[4:] for s in m["steps"]]
+    assert played == [1, 2, 3, 4, 5] and sent[-1]["done"]
+
+
+def test_player_new_job_replaces_the_playing_one():
+    async def scenario() -> list[dict[str, Any]]:
+        sent: list[dict[str, Any]] = []
+
+        async def send(text: str) -> None:
+            sent.append(json.loads(text))
+
+        player: Player[Frame] = Player(send, ticks_per_second=100)
+        await player.load(1, lambda: frames(10_000), encode, "play", 10)
+        await asyncio.sleep(0.05)
+        await player.load(2, lambda: frames(3), encode, "instant", 10)
+        await asyncio.sleep(0.05)
+        await player.close()
+        return sent
+
+    sent = run(scenario())
+    assert sent[-1]["gen"] == 2 and sent[-1]["steps"] == [0, 1, 2, 3]

@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.responses import Response
 
+from app.jobs.workers import configure_interpreter
 from app.routes import (
     health,
     map_api,
@@ -20,7 +21,6 @@ from app.routes import (
     surface_ws,
     vendor,
 )
-from app.jobs.workers import configure_interpreter
 from app.routes.errors import validation_error_response
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,11 +1,13 @@
 """Liveness probe."""
 
+import os
+
 from fastapi import APIRouter
 
 router = APIRouter(tags=["health"])
 
 
 @router.get("/healthz")
-async def healthz() -> dict[str, str]:
-    """Answer at once: the event loop is alive."""
-    return {"status": "ok"}
+async def healthz() -> dict[str, str | int]:
+    """Answer at once: the event loop is alive (``worker`` = the answering process)."""
+    return {"status": "ok", "worker": os.getpid()}

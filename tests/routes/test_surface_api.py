@@ -128,4 +128,4 @@ def test_plotly_served_locally_and_security_headers():
 
 
 def test_healthz():
-    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/healthz").json()["status"] == "ok"

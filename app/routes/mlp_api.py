@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import PlainTextResponse
 
 from app.core.csv_points import MAX_BYTES, CsvError, parse_csv
 from app.core.optimizers import DEFAULTS
+from app.export import MAX_EXPORT_EPOCHS, keras_script, torch_script
 from app.jobs.mlp_training import MlpTraining
 from app.jobs.workers import run_cpu
 from app.schema.controls import describe, optimizer_catalog
@@ -85,3 +87,35 @@ async def mlp_schema() -> dict[str, Any]:
     return {"experiment": describe(MlpExperiment), "optimizers": optimizer_catalog(),
             "default": default.model_dump(mode="json"), "default_query": encode(default),
             "hyperparameters": {name: sorted(d) for name, d in DEFAULTS.items()}}
+
+
+EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "A self-contained Python script", "content": {"text/x-python": {}}}}
+
+
+ExportEpochs = Annotated[int | None, Query(ge=1, le=MAX_EXPORT_EPOCHS,
+                                           description="epochs to export (default: all, ≤ 200)")]
+
+
+async def _export_script(kind: str, experiment: MlpExperiment,
+                         epochs_to_export: int | None) -> PlainTextResponse:
+    generate = keras_script if kind == "keras" else torch_script
+    source = await run_cpu(generate, experiment, epochs_to_export)
+    return PlainTextResponse(source, media_type="text/x-python", headers={
+        "Content-Disposition": f'attachment; filename="descenso_mlp_{kind}.py"'})
+
+
+@router.post("/export/keras", response_model=None, responses=EXPORT_RESPONSES)
+async def export_keras(experiment: MlpExperiment,
+                       epochs_to_export: ExportEpochs = None) -> PlainTextResponse:
+    """A Keras 3 script (numpy + keras) that retrains the network on the same data, initial
+    weights and minibatches and prints the loss of each epoch; epochs_to_export defaults to the
+    experiment's epochs, at most 200."""
+    return await _export_script("keras", experiment, epochs_to_export)
+
+
+@router.post("/export/torch", response_model=None, responses=EXPORT_RESPONSES)
+async def export_torch(experiment: MlpExperiment,
+                       epochs_to_export: ExportEpochs = None) -> PlainTextResponse:
+    """The same as a PyTorch script (numpy + torch), with Keras' update rules written out."""
+    return await _export_script("torch", experiment, epochs_to_export)

@@ -1,0 +1,194 @@
+"""What both exported scripts embed, and how they write it.
+
+``plan_export(experiment, epochs)`` takes a fresh ``MlpTraining`` of the experiment: the data after
+the feature transform, the initial weights (Keras ``get_weights()`` order) and the minibatch order
+of each exported epoch, drawn from the training's own shuffle stream with ``train_epoch``'s rule.
+``py_array`` writes an array as a call of the script's ``array(dtype, shape, data)`` decoder:
+base64 of its little-endian bytes, so every float arrives bit for bit.
+"""
+
+from __future__ import annotations
+
+import base64
+import textwrap
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from app.core.nn.activations import ActivationFunction
+from app.core.schedules import (
+    CosineDecay,
+    ExponentialDecay,
+    OneCycle,
+    PiecewiseConstantDecay,
+    PowerDecay,
+    Schedule,
+)
+from app.jobs.mlp_training import MlpTraining
+from app.schema.mlp_experiment import MlpExperiment
+
+MAX_EXPORT_EPOCHS = 200
+BASE64_LINE = 100
+
+ARRAY_DECODER = '''\
+def array(dtype, shape, data):
+    """An array embedded in this file: base64 of its little-endian bytes."""
+    return np.frombuffer(base64.b64decode(data), dtype=dtype).reshape(shape).copy()
+'''
+
+
+@dataclass(frozen=True)
+class ExportPlan:
+    """One experiment as a script reproduces it (``training`` is consumed: do not train it)."""
+
+    experiment: MlpExperiment
+    training: MlpTraining
+    epochs: int
+    batch_orders: NDArray[np.int64]  # (epochs, n_train): the permutation used in each epoch
+
+    @property
+    def task(self) -> str:
+        return self.training.data.task
+
+    @property
+    def n_classes(self) -> int:
+        return self.training.data.n_classes
+
+
+def plan_export(experiment: MlpExperiment, epochs: int | None = None) -> ExportPlan:
+    """The plan for ``epochs`` epochs (default: the experiment's, at most MAX_EXPORT_EPOCHS)."""
+    if epochs is None:
+        epochs = min(experiment.epochs, MAX_EXPORT_EPOCHS)
+    if isinstance(epochs, bool) or not 1 <= epochs <= MAX_EXPORT_EPOCHS:
+        raise ValueError(f"Invalid epochs: {epochs!r} (must be in [1, {MAX_EXPORT_EPOCHS}])")
+    training = MlpTraining(experiment)
+    n = len(training.x_train)
+    # MlpTraining.train_epoch's rule, on its own stream (tests check that the two agree)
+    orders = [training.shuffle_rng.permutation(n) if experiment.shuffle else np.arange(n)
+              for _ in range(epochs)]
+    return ExportPlan(experiment, training, epochs, np.asarray(orders, dtype=np.int64))
+
+
+def py_float(value: float) -> str:
+    """A float as the shortest Python literal that reads back the same value."""
+    return repr(float(value))
+
+
+def py_array(name: str, values: NDArray[Any]) -> str:
+    """``NAME = array("<f4", (250, 2), \"\"\"<base64>\"\"\")`` for ``values``."""
+    values = np.asarray(values)
+    dtype = values.dtype.newbyteorder("<")
+    data = base64.b64encode(np.ascontiguousarray(values, dtype=dtype).tobytes()).decode("ascii")
+    lines = "\n".join(data[i:i + BASE64_LINE] for i in range(0, len(data), BASE64_LINE))
+    shape = repr(tuple(int(n) for n in values.shape))
+    return f'{name} = array("{dtype.str}", {shape}, """\n{lines}\n""")\n'
+
+
+def py_index_array(name: str, values: NDArray[np.integer[Any]]) -> str:
+    """Like ``py_array``, in the smallest unsigned type that holds the values, read as int64."""
+    values = np.asarray(values)
+    small = np.uint16 if values.size == 0 or int(values.max()) < 2**16 else np.uint32
+    return py_array(name, values.astype(small)).rstrip("\n") + ".astype(np.int64)\n"
+
+
+def data_section(plan: ExportPlan) -> str:
+    """The embedded arrays: data after the feature transform, initial weights, batch orders."""
+    t = plan.training
+    labels = "class indices" if plan.task == "multiclass" else "targets"
+    parts = [
+        "# " + "-" * 96 + "\n",
+        _comment(f"Embedded data: features {', '.join(plan.experiment.features)} "
+                 f"(after the playground's feature transform), {labels}."),
+        py_array("X_TRAIN", t.x_train),
+        py_array("Y_TRAIN", _labels(t.y_train, plan.task)),
+        py_array("X_TEST", t.x_test),
+        py_array("Y_TEST", _labels(t.y_test, plan.task)),
+        "\n",
+        _comment("The playground's initial weights, in Keras get_weights() order (per layer: "
+                 "kernel, bias; BatchNormalization: gamma, beta, moving_mean, moving_variance)."),
+    ]
+    names = []
+    for i, w in enumerate(t.initial_weights):
+        names.append(f"_W{i}")
+        parts.append(py_array(f"_W{i}", w))
+    head = "INITIAL_WEIGHTS = ["
+    parts.append(textwrap.fill(", ".join(names), 99, initial_indent=head,
+                               subsequent_indent=" " * len(head)) + "]\n")
+    parts.append("\n# The permutation of the training set used in each epoch "
+                 "(row k: epoch k + 1).\n")
+    parts.append(py_index_array("BATCH_ORDERS", plan.batch_orders))
+    return "".join(parts)
+
+
+def _comment(text: str) -> str:
+    return "".join(f"# {line}\n" for line in textwrap.wrap(text, 96))
+
+
+def _labels(y: NDArray[Any], task: str) -> NDArray[Any]:
+    if task == "multiclass":
+        return np.asarray(y, dtype=np.int64).astype(np.uint8)
+    return y
+
+
+def describe(plan: ExportPlan) -> str:
+    """Lines of the script's docstring that say which experiment it reproduces."""
+    e = plan.experiment
+    d = e.dataset
+    data = (f"{d.name}, {d.samples} samples, noise {d.noise:g}, train_ratio {d.train_ratio:g}, "
+            f"data seed {d.seed}" if d.name != "csv" else f"csv, {len(d.points or [])} points")
+    text = (f"Data: {data}; {len(plan.training.x_train)} training and "
+            f"{len(plan.training.x_test)} test points. "
+            f"Features: {', '.join(e.features)}. Loss: {e.resolved_loss()}. "
+            f"dtype: {e.dtype}. "
+            f"Batch size {e.batch_size}, {plan.epochs} epochs "
+            f"({plan.training.steps_per_epoch} steps each), shuffle={e.shuffle}, seed {e.seed}.")
+    return "\n".join(textwrap.wrap(text, 96))
+
+
+def activation_name(activation: ActivationFunction) -> str:
+    """The Keras string for a core activation (only default arguments are exportable)."""
+    config = activation.get_config()
+    name = str(config.pop("name"))
+    default = type(activation)().get_config()
+    default.pop("name")
+    if config != default:
+        raise ValueError(f"Invalid activation for export: {activation!r} (non-default arguments)")
+    return name
+
+
+def schedule_kind(schedule: Schedule) -> str:
+    """The registry name of a core schedule (the name the scripts' generators switch on)."""
+    for cls, name in ((PowerDecay, "power"), (ExponentialDecay, "exponential"),
+                      (PiecewiseConstantDecay, "piecewise"), (CosineDecay, "cosine"),
+                      (OneCycle, "onecycle")):
+        if isinstance(schedule, cls):
+            return name
+    raise ValueError(f"Invalid schedule for export: {schedule!r}")
+
+
+def scalar(value: Any) -> float:
+    """A core hyperparameter as a float (the MLP never has per-run arrays)."""
+    return float(np.asarray(value, dtype=np.float64))
+
+
+def py_call(func: str, args: list[str], indent: int = 0, suffix: str = "",
+            width: int = 100) -> str:
+    """``func(a, b, ...)`` + suffix at ``indent``, arguments wrapped under the opening
+    parenthesis where the line would pass ``width``."""
+    pad = " " * indent
+    one = f"{pad}{func}({', '.join(args)}){suffix}"
+    if len(one) <= width or not args:
+        return one
+    lines: list[str] = []
+    current = f"{pad}{func}("
+    hang = " " * len(current)
+    for i, arg in enumerate(args):
+        piece = arg + (", " if i < len(args) - 1 else f"){suffix}")
+        if len(current) + len(piece.rstrip()) > width and current.strip() not in (f"{func}(", ""):
+            lines.append(current.rstrip())
+            current = hang
+        current += piece
+    lines.append(current)
+    return "\n".join(lines)

@@ -1,4 +1,5 @@
-"""Every UI string lives in ``es.json`` and ``en.json`` under the same keys.
+"""Every UI string lives in ``es/*.json`` and ``en/*.json`` under the same keys (one file per
+area of the app: ``common``, ``surface``, ``mlp``, ``map``; a key may appear in one file only).
 
 The server renders templates with :func:`translate`; the page receives the whole catalog of its
 language as a JSON data block and looks strings up by key. A test checks both files have the same
@@ -21,8 +22,13 @@ def catalog(lang: str) -> dict[str, str]:
     """The strings of one language (``es`` or ``en``)."""
     if lang not in LANGUAGES:
         raise KeyError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
-    with (_HERE / f"{lang}.json").open(encoding="utf-8") as fh:
-        data: dict[str, str] = json.load(fh)
+    data: dict[str, str] = {}
+    for path in sorted((_HERE / lang).glob("*.json")):
+        part: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+        repeated = sorted(set(part) & set(data))
+        if repeated:
+            raise ValueError(f"{path.name} repeats keys of another {lang} file: {repeated[:5]}")
+        data.update(part)
     return data
 
 

@@ -42,6 +42,10 @@ async def surface_page(
     view_keys = {"sp", "view", "hide"}
     experiment, notices = decode(SurfaceExperiment, query, page_default_experiment(),
                                  ignore=(*PAGE_KEYS, *view_keys))
+    if "x0" not in query or any(n.key == "x0" for n in notices):
+        # The fallback's start belongs to the default surface; without a usable start of its
+        # own, a link begins at the default start of the surface it names.
+        experiment = experiment.model_copy(update={"start": None})
     view, view_notices = decode(SurfaceView, {k: v for k, v in query.items() if k in view_keys},
                                 SurfaceView())
     data = {

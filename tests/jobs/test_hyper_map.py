@@ -19,10 +19,10 @@ from app.schema.map_experiment import MapExperiment
     ("nadam", "beta_2", 0.9, 0.999, "constant", {"global_clipnorm": 3.0}),
 ])
 def test_hyper_map_cells_equal_single_runs(optimizer, second, lo, hi, schedule, clip):
-    exp = MapExperiment(surface="rosenbrock", start=(-1.5, 2.0), steps=60, nx=5, ny=4,
-                        lr_min=1e-4, lr_max=0.05, second=second, second_min=lo, second_max=hi,
-                        optimizer={"optimizer": optimizer, "schedule": {"name": schedule},
-                                   **clip})
+    exp = MapExperiment.model_validate({
+        "surface": "rosenbrock", "start": (-1.5, 2.0), "steps": 60, "nx": 5, "ny": 4,
+        "lr_min": 1e-4, "lr_max": 0.05, "second": second, "second_min": lo, "second_max": hi,
+        "optimizer": {"optimizer": optimizer, "schedule": {"name": schedule}, **clip}})
     result = run_map(exp)
     for row in range(4):
         for col in range(5):
@@ -37,9 +37,10 @@ def test_hyper_map_cells_equal_single_runs(optimizer, second, lo, hi, schedule, 
 
 
 def test_hyper_map_marks_divergence_and_convergence():
-    exp = MapExperiment(surface="sphere", start=(1.0, 1.0), steps=100, nx=4, ny=2,
-                        lr_min=0.01, lr_max=1.5, second="momentum", second_min=0.0,
-                        second_max=0.5, optimizer={"optimizer": "sgd"}, tolerance=1e-6)
+    exp = MapExperiment.model_validate({
+        "surface": "sphere", "start": (1.0, 1.0), "steps": 100, "nx": 4, "ny": 2,
+        "lr_min": 0.01, "lr_max": 1.5, "second": "momentum", "second_min": 0.0,
+        "second_max": 0.5, "optimizer": {"optimizer": "sgd"}, "tolerance": 1e-6})
     result = run_map(exp)
     # plain GD on x²+y² diverges for lr > 1 (factor |1 − 2 lr| > 1) and converges below
     assert result.diverged_at[0, -1] > 0

@@ -42,7 +42,8 @@ def test_race_matches_core_optimizer_directly():
 
 
 def test_race_custom_formula_gives_rosenbrock_trajectory():
-    runs = [RunSpec(optimizer=name, learning_rate=1e-3 if name in NINE[:3] else 0.02)
+    runs = [RunSpec.model_validate({"optimizer": name,
+                                    "learning_rate": 1e-3 if name in NINE[:3] else 0.02})
             for name in NINE]
     builtin = run_race(experiment(surface="rosenbrock", start=(-1.5, 2.0), steps=150,
                                   runs=runs))

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app.schema.optimizer_spec import ScheduleSpec
 from app.schema.surface_experiment import (
     RunSpec,
     SurfaceExperiment,
@@ -35,13 +36,13 @@ def test_url_codec_roundtrip_every_kind_of_field():
         start=(0.1, -0.2), steps=321, noise=0.25, seed=42, tolerance=1e-5,
         runs=[
             RunSpec(optimizer="sgd", learning_rate=0.003, momentum=0.5, nesterov=True,
-                    clipvalue=1.0, schedule={"name": "piecewise", "boundaries": [10, 50],
-                                             "factors": [1.0, 0.3, 0.01]}),
+                    clipvalue=1.0, schedule=ScheduleSpec(name="piecewise", boundaries=[10, 50],
+                                                         factors=[1.0, 0.3, 0.01])),
             RunSpec(optimizer="adam", learning_rate=1e-7, beta_1=0.85, amsgrad=True,
-                    enabled=False, schedule={"name": "power", "decay_steps": 20, "power": 0.5}),
+                    enabled=False, schedule=ScheduleSpec(name="power", decay_steps=20, power=0.5)),
             RunSpec(optimizer="rmsprop", centered=True, global_clipnorm=2.5,
-                    schedule={"name": "exponential", "decay_steps": 7, "decay_rate": 0.9,
-                              "staircase": True}),
+                    schedule=ScheduleSpec(name="exponential", decay_steps=7, decay_rate=0.9,
+                                          staircase=True)),
         ],
     ).resolved()
     decoded, notices = roundtrip(experiment)

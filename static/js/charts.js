@@ -1,0 +1,132 @@
+/**
+ * Plotly helpers shared by the surface page's charts (fonts, axes, the grid decoding, the
+ * colour transform) and the loss-vs-step chart.
+ */
+
+/* global Plotly */
+
+import { formatNumber, superscript, t } from "./i18n.js";
+
+export const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
+export const AXIS_FONT = { family: FONT, size: 16, color: "#1f2937" };
+const LOSS_FLOOR = 1e-16;
+
+/** Decode the grid's base64 little-endian float32 row-major z into rows (null where not finite). */
+export function decodeGrid(grid) {
+  const bytes = Uint8Array.from(atob(grid.z), (c) => c.charCodeAt(0));
+  const view = new DataView(bytes.buffer);
+  const rows = [];
+  for (let j = 0; j < grid.ny; j += 1) {
+    const row = new Array(grid.nx);
+    for (let i = 0; i < grid.nx; i += 1) {
+      const v = view.getFloat32((j * grid.nx + i) * 4, true);
+      row[i] = Number.isFinite(v) ? v : null;
+    }
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** The lowest global minimum of a surface description, or null (saddles, unbounded). */
+export function bestMinimum(info) {
+  const values = (info.minima || []).filter((m) => m.kind === "global").map((m) => m.value);
+  return values.length && info.bounded_below !== false ? Math.min(...values) : null;
+}
+
+/**
+ * How f is coloured: on log-scale surfaces log10(f − f_low + δ) with δ a millionth of the
+ * range (so the valley floor keeps its detail), else f itself.
+ */
+export function colourTransform(rows, info) {
+  let low = Infinity;
+  let high = -Infinity;
+  for (const row of rows) for (const v of row) if (v !== null) { low = Math.min(low, v); high = Math.max(high, v); }
+  const best = bestMinimum(info);
+  if (best !== null) low = Math.min(low, best);
+  if (!info.log_scale || !Number.isFinite(low)) {
+    return { log: false, apply: (v) => v, low, high };
+  }
+  const delta = Math.max((high - low) * 1e-6, 1e-12);
+  return { log: true, apply: (v) => Math.log10(Math.max(v - low, 0) + delta), low, high, delta };
+}
+
+/** 10 to the power p as a tick label: "1", "10", "10²", "10⁻³". */
+export function superscriptPower(p) {
+  if (p === 0) return "1";
+  if (p === 1) return "10";
+  return `10${superscript(p)}`;
+}
+
+/** A 2D axis in the page's style: fixed range (no zoom), large ticks, a frame. */
+export function axis(title, range) {
+  return {
+    title: { text: title, font: AXIS_FONT, standoff: 6 },
+    range, fixedrange: true, automargin: false, zeroline: false, showgrid: false,
+    tickfont: { family: FONT, size: 15, color: "#374151" }, ticks: "outside", ticklen: 5,
+    linecolor: "#9ca3af", mirror: true, showline: true,
+  };
+}
+
+/** One label per decade, or per few decades when the range is wide. */
+function logTickStep(traces) {
+  let low = Infinity;
+  let high = -Infinity;
+  for (const trace of traces) for (const v of trace.y) { if (v > 0) { low = Math.min(low, v); high = Math.max(high, v); } }
+  if (!Number.isFinite(low)) return 1;
+  return Math.max(1, Math.ceil(Math.log10(high / low) / 8));
+}
+
+/** Loss against step, one line per run; log y on f − f* where a minimum is known. */
+export class LossChart {
+  constructor(el, note) {
+    this.el = el;
+    this.note = note;
+    this.runs = [];
+    this.best = null;
+    this.revision = 0;
+  }
+
+  setRuns(runs) {
+    this.runs = runs;
+  }
+
+  /** Choose the scale from the surface: log of f − f* if f* is known, else linear f. */
+  setSurface(info) {
+    this.best = bestMinimum(info);
+    this.estimated = Boolean(info.minima_estimated);
+    if (this.best === null) {
+      this.note.textContent = t("loss.note_linear");
+    } else {
+      this.note.textContent = t(this.estimated ? "loss.note_log_estimated" : "loss.note_log",
+        { best: formatNumber(this.best, 6) });
+    }
+  }
+
+  async draw(trajectories) {
+    this.revision += 1;
+    const log = this.best !== null;
+    const traces = [];
+    this.runs.forEach((run, i) => {
+      const path = trajectories[i];
+      if (!run.enabled || !path) return;
+      const y = log ? path.f.map((v) => Math.max(v - this.best, LOSS_FLOOR)) : path.f;
+      traces.push({
+        type: "scatter", mode: "lines", name: run.label, x: path.steps, y,
+        line: { color: run.color, width: 3, dash: run.dash },
+        hovertemplate: `${run.label}<br>${t("loss.step")} %{x}: %{y:.4g}<extra></extra>`,
+      });
+    });
+    const layout = {
+      margin: { l: 78, r: 18, t: 10, b: 54 }, showlegend: false, datarevision: this.revision,
+      font: { family: FONT, size: 15 }, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "#ffffff",
+      hovermode: "closest",
+      xaxis: { ...axis(t("loss.step")), range: undefined, autorange: true, showgrid: true, gridcolor: "#eef0f3", rangemode: "tozero" },
+      yaxis: {
+        ...axis(log ? t("loss.axis_gap") : "f"), range: undefined, autorange: true,
+        type: log ? "log" : "linear", showgrid: true, gridcolor: "#eef0f3", exponentformat: "power",
+        dtick: log ? logTickStep(traces) : undefined,
+      },
+    };
+    await Plotly.react(this.el, traces, layout, { displayModeBar: false, responsive: true });
+  }
+}

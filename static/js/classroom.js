@@ -1,0 +1,56 @@
+/**
+ * Classroom links: the teacher ticks the controls students should not see; their names go into
+ * the link's `hide=` list (e.g. `hide=surface,steps,adam`) and every element carrying a matching
+ * `data-hide-key` is hidden.
+ */
+
+import { h, uid } from "./controls.js";
+import { t } from "./i18n.js";
+import { optimizerLabel } from "./cards.js";
+
+/** The names a teacher can hide: global controls, card sections, then each optimizer present. */
+export function hideableKeys(optimizers) {
+  const global = ["surface", "condition_number", "expression", "steps", "noise", "seed",
+    "tolerance", "speed", "view", "advanced", "rule", "code", "loss", "summary"];
+  return [...global, ...new Set(optimizers)];
+}
+
+/** Hide every element whose `data-hide-key` is listed. */
+export function applyHidden(root, hide) {
+  const hidden = new Set(hide);
+  for (const el of root.querySelectorAll("[data-hide-key]")) {
+    el.classList.toggle("is-hidden-by-teacher", hidden.has(el.dataset.hideKey));
+  }
+  const badge = document.getElementById("classroom-badge");
+  if (badge) {
+    badge.hidden = hidden.size === 0;
+    badge.textContent = t("classroom.badge", { count: hidden.size });
+  }
+}
+
+function keyLabel(key, optimizers) {
+  return optimizers.includes(key) ? optimizerLabel(key) : t(`hide.${key}`);
+}
+
+/** Fill the dialog with one checkbox per hideable key; `onChange(list)` on every tick. */
+export function buildClassroomDialog(dialog, { optimizers, hide, onChange, onCopy }) {
+  const list = dialog.querySelector("[data-role=hide-list]");
+  const keys = hideableKeys(optimizers);
+  const chosen = new Set(hide);
+  list.replaceChildren(...keys.map((key) => {
+    const id = uid(`hide-${key}`);
+    const box = h("input", { type: "checkbox", id, value: key, "data-hide-option": key });
+    box.checked = chosen.has(key);
+    box.addEventListener("change", () => {
+      if (box.checked) chosen.add(key); else chosen.delete(key);
+      onChange(keys.filter((k) => chosen.has(k)));
+    });
+    return h("li", {}, box, h("label", { for: id }, keyLabel(key, optimizers)));
+  }));
+  dialog.querySelector("[data-role=copy-classroom]").onclick = () => onCopy();
+  dialog.querySelector("[data-role=show-all]").onclick = () => {
+    chosen.clear();
+    for (const box of list.querySelectorAll("input")) box.checked = false;
+    onChange([]);
+  };
+}

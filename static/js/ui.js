@@ -1,0 +1,46 @@
+/** Small page helpers: the toast, copying to the clipboard, the link-notices banner. */
+
+import { h } from "./controls.js";
+import { t } from "./i18n.js";
+
+let toastTimer = 0;
+
+/** Show a short message at the bottom of the screen (announced to screen readers). */
+export function toast(message) {
+  const el = document.getElementById("toast");
+  el.textContent = message;
+  el.classList.add("is-shown");
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => el.classList.remove("is-shown"), 2200);
+}
+
+/** Copy text; falls back to a hidden textarea where the async clipboard is refused. */
+export async function copyText(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    const area = h("textarea", { class: "visually-hidden", readonly: true });
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    const ok = document.execCommand("copy");
+    area.remove();
+    return ok;
+  }
+}
+
+/** The dismissible banner listing link parameters the server had to reset. */
+export function showNotices(container, notices) {
+  if (!notices || notices.length === 0) {
+    container.hidden = true;
+    return;
+  }
+  const list = h("ul", { class: "notice-list" }, notices.map((n) =>
+    h("li", {}, h("code", {}, n.value === "" ? n.key : `${n.key}=${n.value}`), " — ", n.message)));
+  const close = h("button", { type: "button", class: "icon-button", "aria-label": t("notices.dismiss"), title: t("notices.dismiss") }, "×");
+  close.addEventListener("click", () => { container.hidden = true; });
+  container.replaceChildren(
+    h("div", { class: "notice-text" }, h("strong", {}, t("notices.title")), list), close);
+  container.hidden = false;
+}

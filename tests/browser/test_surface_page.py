@@ -1,0 +1,346 @@
+"""The surface playground page in a real Chromium against a real uvicorn.
+
+Each test opens the page, waits until the latest race is completely drawn (the page exposes
+``window.__descenso``), acts like a teacher would and checks what is on screen, in the link and
+in the Plotly traces. Console errors or page errors fail the test (see conftest.py).
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+from app.schema.surface_experiment import SurfaceView, page_default_experiment
+from app.schema.url_codec import encode
+
+pytestmark = pytest.mark.browser
+
+DRAW_BUDGET_MS = 100.0
+
+TRACES_JS = """() => Array.from(document.querySelector('[data-layer=top]').data || [])
+  .filter((t) => t.mode === 'lines')
+  .map((t) => ({name: t.name, x: Array.from(t.x), y: Array.from(t.y)}))"""
+READY_JS = """() => { const d = window.__descenso;
+  return Boolean(d && document.body.dataset.ready === 'true' && d.gen !== undefined
+    && d.drawnGen === d.gen && d.drawnComplete === true); }"""
+
+
+def catalog(lang: str) -> dict[str, str]:
+    from app.i18n import catalog as load
+
+    return load(lang)
+
+
+def wait_for(page: Any, script: str, timeout: float = 20.0) -> Any:
+    """Poll ``script`` (a JS function) until truthy (the page's CSP forbids wait_for_function)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = page.evaluate(script)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {script}")
+        time.sleep(0.02)
+
+
+def open_page(page: Any, url: str) -> Any:
+    page.goto(url)
+    wait_for(page, READY_JS)
+    return page
+
+
+def traces(page: Any) -> list[dict[str, Any]]:
+    result: list[dict[str, Any]] = page.evaluate(TRACES_JS)
+    return result
+
+
+def query(page: Any) -> list[tuple[str, str]]:
+    return parse_qsl(urlsplit(page.url).query, keep_blank_values=True)
+
+
+def query_dict(page: Any) -> dict[str, str]:
+    return dict(query(page))
+
+
+def run_index(page: Any, optimizer: str) -> int:
+    index: int = page.evaluate(
+        "(name) => window.__descenso.state.experiment.runs.findIndex((r) => r.optimizer === name)",
+        optimizer)
+    return index
+
+
+def lr_slider(page: Any, optimizer: str) -> Any:
+    card = page.locator(f".card[data-optimizer={optimizer}]")
+    return card.locator("[data-hp=learning_rate] input[type=range]")
+
+
+def release_slider(page: Any, slider: Any, value: str) -> float:
+    """Set a slider as a user letting go of it; wait for the redraw; return change→drawn ms."""
+    before = page.evaluate("() => window.__descenso.draws.length")
+    slider.fill(value)
+    wait_for(page, f"() => window.__descenso.draws.length > {before}")
+    wait_for(page, READY_JS)
+    elapsed: float = page.evaluate("() => window.__descenso.lastDrawMs")
+    return elapsed
+
+
+def test_surface_page_speaks_spanish_and_english(page: Any, server_url: str) -> None:
+    for lang in ("es", "en"):
+        strings = catalog(lang)
+        open_page(page, f"{server_url}/?lang={lang}")
+        assert page.evaluate("() => document.documentElement.lang") == lang
+        assert strings["surface.page_title"] in page.title()
+        assert page.locator("#btn-copy").inner_text().strip() == strings["header.copy_link"]
+        assert strings["player.play"] in page.locator("#btn-play").inner_text()
+        surface_label = page.locator("[data-field=surface] label").inner_text()
+        assert surface_label == strings["controls.surface"]
+        assert page.locator(".summary thead th").first.inner_text() == strings["summary.optimizer"]
+        assert page.locator(f"[data-lang-link={lang}]").get_attribute("aria-current") == "true"
+
+
+def test_surface_page_link_is_written_like_the_python_codec(page: Any, server_url: str) -> None:
+    open_page(page, f"{server_url}/?lang=es")
+    expected = [("lang", "es"), *encode(page_default_experiment()), *encode(SurfaceView())]
+    assert query(page) == expected
+
+
+def test_surface_page_draws_contour_minima_and_nine_trajectories(page: Any,
+                                                                 server_url: str) -> None:
+    open_page(page, f"{server_url}/?lang=en")
+    base = page.evaluate("""() => { const t = document.querySelector('[data-layer=base]').data[0];
+      return {type: t.type, rows: t.z.length, cols: t.z[0].length,
+              finite: t.z.flat().filter((v) => Number.isFinite(v)).length}; }""")
+    assert base["type"] == "contour"
+    assert base["rows"] == 120 and base["cols"] == 120
+    assert base["finite"] == 120 * 120
+    assert page.locator("#surface-plot .colorbar").count() == 1
+    stars = page.evaluate("""() => document.querySelector('[data-layer=top]').data
+      .filter((t) => t.marker && t.marker.symbol === 'star').map((t) => [t.x, t.y])""")
+    assert stars == [[[1.0], [1.0]]]  # Rosenbrock's global minimum
+    lines = traces(page)
+    names = [t["name"] for t in lines]
+    assert names == ["SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam", "AdaMax",
+                     "Nadam", "AdamW"]
+    assert all(len(t["x"]) > 1 and t["x"][0] == -1.5 and t["y"][0] == 2.5 for t in lines)
+    assert page.locator("#summary-body tr").count() == 9
+    assert "NaN" not in page.locator(".summary").inner_text()
+
+
+def test_surface_page_slider_rewrites_link_and_redraws_within_budget(
+    page: Any, server_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    open_page(page, f"{server_url}/?lang=en")
+    adam = run_index(page, "adam")
+    before = {t["name"]: t for t in traces(page)}
+    release_slider(page, lr_slider(page, "adam"), "-1.5")  # learning_rate = 10**-1.5 ≈ 0.032
+    assert query_dict(page)[f"r{adam}.lr"] == "0.032"
+    after = {t["name"]: t for t in traces(page)}
+    assert after["Adam"]["x"] != before["Adam"]["x"]
+    assert after["SGD"] == before["SGD"]
+    assert "learning_rate=0.032" in page.locator(".card[data-optimizer=adam] .code").inner_text()
+
+    # Only Adam was recomputed; the picture must equal a whole race run from scratch.
+    experiment = page.evaluate("() => window.__descenso.state.experiment")
+    response = page.request.post(f"{server_url}/api/surface/run", data=experiment)
+    assert response.ok
+    reference = response.json()["runs"]
+    for trace, run in zip(traces(page), reference, strict=True):
+        assert trace["x"] == [p[0] for p in run["points"]]
+        assert trace["y"] == [p[1] for p in run["points"]]
+
+    timings, server, paint = [], [], []
+    for value in ("-1.2", "-1.8", "-1.4", "-1.6", "-1.3", "-1.7", "-1.1"):
+        timings.append(release_slider(page, lr_slider(page, "adam"), value))
+        server.append(page.evaluate("() => window.__descenso.lastServerMs"))
+        paint.append(page.evaluate("() => window.__descenso.lastPaintMs"))
+    median = statistics.median(timings)
+    with capsys.disabled():
+        print(f"\n[timing] slider change → trajectories drawn: median {median:.1f} ms "
+              f"(until the last frame arrived {statistics.median(server):.1f} ms, drawing "
+              f"{statistics.median(paint):.1f} ms); all {[round(t, 1) for t in timings]} ms")
+    assert median < DRAW_BUDGET_MS, f"median {median:.1f} ms over {DRAW_BUDGET_MS} ms: {timings}"
+
+
+def test_surface_page_click_on_contour_sets_start(page: Any, server_url: str) -> None:
+    open_page(page, f"{server_url}/?lang=en")
+    target = (0.5, 1.5)
+    box = page.evaluate("""() => { const gd = document.querySelector('[data-layer=top]');
+      const r = gd.getBoundingClientRect(); const s = gd._fullLayout._size;
+      return {x: r.left + s.l, y: r.top + s.t, w: s.w, h: s.h}; }""")
+    xmin, xmax, ymin, ymax = -2.0, 2.0, -1.0, 3.0  # Rosenbrock's window
+    px = box["x"] + (target[0] - xmin) / (xmax - xmin) * box["w"]
+    py = box["y"] + (ymax - target[1]) / (ymax - ymin) * box["h"]
+    gen = page.evaluate("() => window.__descenso.gen")
+    page.mouse.click(px, py)
+    wait_for(page, f"() => window.__descenso.gen > {gen}")
+    wait_for(page, READY_JS)
+    x0 = [float(v) for v in query_dict(page)["x0"].split(",")]
+    assert x0 == pytest.approx(target, abs=0.02)
+    for trace in traces(page):
+        assert (trace["x"][0], trace["y"][0]) == (x0[0], x0[1])
+
+
+def test_surface_page_copied_link_restores_the_race(page: Any, context: Any,
+                                                    server_url: str) -> None:
+    open_page(page, f"{server_url}/?lang=es")
+    page.locator("[data-field=surface] select").select_option("himmelblau")
+    wait_for(page, "() => window.__descenso.state.experiment.start !== null")
+    wait_for(page, READY_JS)
+    release_slider(page, lr_slider(page, "rmsprop"), "-1.3")
+    page.locator("#btn-copy").click()
+    toast = page.locator("#toast")
+    wait_for(page, "() => document.getElementById('toast').classList.contains('is-shown')")
+    assert toast.inner_text() == catalog("es")["toast.link_copied"]
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    assert copied == page.url
+    assert "f=himmelblau" in copied
+
+    restored = open_page(context.new_page(), copied)
+    assert restored.url == copied
+    assert traces(restored) == traces(page)
+    assert restored.locator("[data-field=surface] select").input_value() == "himmelblau"
+
+
+def test_surface_page_language_switch_keeps_the_experiment(page: Any, server_url: str) -> None:
+    open_page(page, f"{server_url}/?lang=es")
+    steps = page.locator("[data-field=steps] input[type=range]")
+    release_slider(page, steps, "2.1")  # 10**2.1 ≈ 126 → 130 steps
+    experiment = page.evaluate("() => window.__descenso.state.experiment")
+    drawn = traces(page)
+    page.locator("[data-lang-link=en]").click()
+    page.wait_for_url("**lang=en**")
+    wait_for(page, READY_JS)
+    assert page.evaluate("() => document.documentElement.lang") == "en"
+    assert page.evaluate("() => window.__descenso.state.experiment") == experiment
+    assert query_dict(page)["n"] == "130"
+    assert traces(page) == drawn
+
+
+def test_surface_page_plays_pauses_and_steps_nine_optimizers(page: Any,
+                                                              server_url: str) -> None:
+    open_page(page, f"{server_url}/?lang=en")
+    draws = page.evaluate("() => window.__descenso.drawCount")
+    page.locator("#btn-play").click()
+    wait_for(page, "() => window.__descenso.race.playing && window.__descenso.race.step >= 15")
+    assert page.locator("#btn-play").get_attribute("aria-pressed") == "true"
+    page.locator("#btn-play").click()  # pause
+    wait_for(page, "() => !window.__descenso.race.playing")
+    time.sleep(0.3)  # a frame already on the wire may still land
+    paused_at = page.evaluate("() => window.__descenso.race.step")
+    time.sleep(0.5)
+    assert page.evaluate("() => window.__descenso.race.step") == paused_at
+    assert 15 <= paused_at < 300
+    assert page.evaluate("() => window.__descenso.drawCount") >= draws + 3
+    lines = traces(page)
+    assert len(lines) == 9
+    assert all(len(t["x"]) == paused_at + 1 for t in lines)
+
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    page.keyboard.press("ArrowRight")
+    wait_for(page, f"() => window.__descenso.race.step === {paused_at + 1}")
+    page.keyboard.press("r")
+    wait_for(page, "() => window.__descenso.race.step === 0"
+                   " && window.__descenso.race.paths[0].x.length === 1")
+    page.keyboard.press(" ")
+    wait_for(page, "() => window.__descenso.race.playing && window.__descenso.race.step > 0")
+    page.keyboard.press(" ")
+    wait_for(page, "() => !window.__descenso.race.playing")
+
+
+def test_surface_page_bad_link_opens_defaults_with_a_notice(page: Any, server_url: str) -> None:
+    open_page(page, f"{server_url}/?lang=en&lr=abc&r0.lr=-5&f=nope")
+    notice = page.locator("#notices")
+    assert notice.is_visible()
+    text = notice.inner_text()
+    assert catalog("en")["notices.title"] in text
+    for key in ("lr=abc", "r0.lr", "f=nope"):
+        assert key in text
+    assert page.locator("[data-field=surface] select").input_value() == "rosenbrock"
+    assert "f=rosenbrock" in page.url and "nope" not in page.url
+    assert len(traces(page)) >= 1
+    notice.locator("button").click()
+    assert not notice.is_visible()
+
+
+def test_surface_page_bad_formula_shows_column_and_token(page: Any, server_url: str) -> None:
+    open_page(page, f"{server_url}/?lang=en")
+    page.locator("[data-field=surface] select").select_option("custom")
+    wait_for(page, "() => document.getElementById('surface-plot').dataset.surface === 'custom'")
+    wait_for(page, READY_JS)
+    formula = page.locator("input.formula")
+    formula.fill("x^2 + foo(y)")
+    formula.press("Enter")
+    error = page.locator(".formula-error")
+    wait_for(page, "() => document.querySelector('.formula-error').textContent.length > 0")
+    assert "column 7" in error.inner_text()
+    assert "foo" in error.inner_text()
+    assert formula.get_attribute("aria-invalid") == "true"
+
+    formula.fill("x^2 + 3*y^2")
+    formula.press("Enter")
+    wait_for(page, "() => document.querySelector('.formula-error').textContent === ''")
+    wait_for(page, READY_JS)
+    assert query_dict(page)["expr"] == "x^2 + 3*y^2"
+    assert len(traces(page)) == 9
+
+
+def test_surface_page_classroom_link_hides_controls(page: Any, server_url: str) -> None:
+    open_page(page, f"{server_url}/?lang=en&hide=surface,steps,adam")
+    assert not page.locator("[data-field=surface]").is_visible()
+    assert not page.locator("[data-field=steps]").is_visible()
+    assert not page.locator(".card[data-optimizer=adam]").is_visible()
+    assert page.locator(".card[data-optimizer=sgd]").is_visible()
+    assert page.locator("[data-field=noise]").is_visible()
+    assert page.locator("#classroom-badge").is_visible()
+
+    page.locator("#btn-classroom").click()
+    page.locator("[data-hide-option=seed]").check()
+    assert query_dict(page)["hide"] == "surface,steps,seed,adam"
+    assert not page.locator("[data-field=seed]").is_visible()
+    page.locator("#classroom-close").click()
+    assert page.locator("#btn-play").is_visible()
+
+
+def test_surface_page_adds_removes_and_switches_off_runs(page: Any, server_url: str) -> None:
+    open_page(page, f"{server_url}/?lang=en")
+    page.locator(".card[data-optimizer=sgd] [aria-label='Remove SGD']").click()
+    wait_for(page, "() => window.__descenso.state.experiment.runs.length === 8")
+    wait_for(page, READY_JS)
+    assert "SGD" not in [t["name"] for t in traces(page)]
+    assert "r8.o" not in query_dict(page)
+
+    page.locator("#add-optimizer").select_option("adam")
+    wait_for(page, "() => window.__descenso.state.experiment.runs.length === 9")
+    wait_for(page, READY_JS)
+    lines = {t["name"]: t for t in traces(page)}
+    first, second = lines["Adam"], lines["Adam (2)"]
+    assert (second["x"], second["y"]) == (first["x"], first["y"])  # same settings, same path
+    assert query_dict(page)["r8.o"] == "adam"
+
+    page.locator(".legend-item", has_text="Nadam").click()
+    wait_for(page, READY_JS)
+    assert "Nadam" not in [t["name"] for t in traces(page)]
+    nadam = run_index(page, "nadam")
+    assert query_dict(page)[f"r{nadam}.on"] == "0"
+    assert page.locator(f"#summary-body tr[data-run='{nadam}']").inner_text().endswith("Off")
+
+
+def test_surface_page_switches_to_3d_and_back(page: Any, server_url: str) -> None:
+    open_page(page, f"{server_url}/?lang=en")
+    button = page.locator("[data-view-choice='3d']")
+    if button.is_disabled():  # no WebGL here: the page says so instead of failing
+        assert button.get_attribute("title") == catalog("en")["view.no_webgl"]
+        return
+    button.click()
+    kinds = wait_for(page, """() => { const gd = document.querySelector('[data-layer=solid]');
+      return gd.data && gd.data.length > 1 && gd.data.map((t) => t.type); }""")
+    assert kinds == ["surface"] + ["scatter3d"] * 9
+    assert query_dict(page)["view"] == "3d"
+    assert not page.locator("[data-layer=top]").is_visible()
+    page.locator("[data-view-choice=contour]").click()
+    assert page.locator("[data-layer=top]").is_visible()
+    assert query_dict(page)["view"] == "contour"

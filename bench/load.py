@@ -3,7 +3,8 @@
     .venv/bin/python -m bench.load [--clients 100] [--seconds 20] [--cycles 1000]
 
 Phase 1 opens ``--clients`` concurrent clients (70 % nine-optimizer surface races, 30 % MLP
-trainings on spiral, each playing at the speed given; more than two cores can serve) while ``/healthz`` is polled every 50 ms; it reports
+trainings on spiral, each playing at the speed given; more than two cores can serve) while
+``/healthz`` is polled every 50 ms from another process; it reports
 errors, every client's frame rate (the slowest one matters: the server must lower the rate for
 all rather than starve some), and the health-check latency percentiles.
 Phase 2 connects and disconnects ``--cycles`` times (each time starting a small race) and

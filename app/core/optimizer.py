@@ -170,14 +170,15 @@ class Optimizer:
             )
         cast_grads: list[Array] = []
         for i, (g, p) in enumerate(zip(grads, params, strict=True)):
-            if not isinstance(p, np.ndarray) or not np.issubdtype(p.dtype, np.floating):
+            if not isinstance(p, np.ndarray) or p.dtype.kind != "f":
                 raise TypeError(f"params[{i}] must be a float ndarray (updated in place)")
             if p.shape != self._shapes[i]:
                 raise ValueError(
                     f"params[{i}] has shape {p.shape}; this optimizer was built on "
                     f"{self._shapes[i]}"
                 )
-            g = np.asarray(g, dtype=p.dtype)  # Keras: ops.cast(gradient, variable.dtype)
+            if not (isinstance(g, np.ndarray) and g.dtype == p.dtype):
+                g = np.asarray(g, dtype=p.dtype)  # Keras: ops.cast(gradient, variable.dtype)
             if g.shape != p.shape:
                 raise ValueError(f"grads[{i}] has shape {g.shape}, params[{i}] {p.shape}")
             cast_grads.append(g)

@@ -80,8 +80,7 @@ def run_map(experiment: MapExperiment) -> MapResult:
     x = np.full((ny, nx), float(start[0]))
     y = np.full((ny, nx), float(start[1]))
     x_before, y_before = np.empty_like(x), np.empty_like(y)
-    alive = np.ones((ny, nx), dtype=bool)
-    dead = ~alive
+    dead = np.zeros((ny, nx), dtype=bool)
     any_dead = False
     diverged_at = np.full((ny, nx), -1, dtype=np.int64)
     reached = np.full((ny, nx), -1, dtype=np.int64)
@@ -91,7 +90,7 @@ def run_map(experiment: MapExperiment) -> MapResult:
         loss = surface.value(x, y)
         if best is not None:
             reached[loss - best <= experiment.tolerance] = 0
-        pending = alive & (reached < 0)  # alive and not yet within tolerance
+        pending = reached < 0  # alive and not yet within tolerance
         for step in range(1, experiment.steps + 1):
             gx, gy = surface.gradient(x, y)
             if any_dead:
@@ -110,7 +109,6 @@ def run_map(experiment: MapExperiment) -> MapResult:
             if not ok.all():
                 broken = ~ok
                 diverged_at[broken] = step
-                alive &= ok
                 dead |= broken
                 pending &= ok
                 any_dead = True

@@ -28,6 +28,7 @@ Encode = Callable[[list[F], int], dict[str, Any]]
 TICKS_PER_SECOND = 30
 MAX_FRAMES_PER_MESSAGE = 10_000
 MAX_OWED_TICKS = 3
+TICK_BUDGET = 0.8  # share of a tick a stream may spend computing before it sends
 
 
 def _take(frames: Iterator[F], count: int, out: list[F]) -> bool:
@@ -80,6 +81,7 @@ class Player(Generic[F]):
         self.generation = 0
         self.speed = 60.0
         self.done = False
+        self.emitted = 0
 
     @property
     def playing(self) -> bool:
@@ -133,20 +135,24 @@ class Player(Generic[F]):
         await self.pause()
         self._frames = None
 
-    async def _emit(self, count: int, reset: bool = False, one_slice: bool = False) -> bool:
-        """Pull ``count`` frames off the event loop and send them as one message (with
-        ``one_slice``, only what one time slice computes: playback never builds a backlog)."""
+    async def _emit(self, count: int, reset: bool = False, deadline: float | None = None) -> bool:
+        """Pull ``count`` frames off the event loop and send them as one message; with a
+        ``deadline``, stop taking slices when it passes (at least one slice is always taken)."""
+        self.emitted = 0
         async with self._lock:
             frames_iter, encode = self._frames, self._encode
             if frames_iter is None or encode is None or self.done:
                 return False
             frames: list[F] = []
             exhausted = False
-            # short slices on the shared pool, so every client gets its turn
+            # short slices on the shared pool, each queued anew, so every client gets its turn
             while len(frames) < count and not exhausted:
                 exhausted = await run_cpu(_take, frames_iter, count - len(frames), frames)
-                if one_slice or (frames and getattr(frames[-1], "done", False)):
+                if frames and getattr(frames[-1], "done", False):
                     break
+                if deadline is not None and time.perf_counter() >= deadline:
+                    break
+            self.emitted = len(frames)
             if frames_iter is not self._frames:
                 return False  # replaced while computing
             self.done = exhausted or bool(frames and getattr(frames[-1], "done", False))
@@ -166,19 +172,22 @@ class Player(Generic[F]):
     async def _run(self) -> None:
         """Send the frames due each tick until the job ends or is paused.
 
-        Frames owed are capped at a few ticks' worth: when the server is busy every client's
-        rate drops (slices are shared fairly) instead of a backlog growing."""
+        Each tick computes, slice by slice, what the speed asks for until most of the tick is
+        spent, then sends it as one message. Frames owed are capped at a few ticks' worth: when
+        the server is busy, every client's rate drops (slices are shared fairly) instead of a
+        backlog growing."""
         owed = 0.0
         last = time.perf_counter()
         cap = MAX_OWED_TICKS * self._tick
         while True:
-            now = time.perf_counter()
-            owed = min(owed + (now - last) * self.speed, max(1.0, self.speed * cap))
-            last = now
+            tick_start = time.perf_counter()
+            owed = min(owed + (tick_start - last) * self.speed, max(1.0, self.speed * cap))
+            last = tick_start
             count = int(owed)
             if count >= 1:
-                owed -= count
-                if not await self._emit(count, one_slice=True):
+                going = await self._emit(count, deadline=tick_start + TICK_BUDGET * self._tick)
+                owed = max(0.0, owed - self.emitted)
+                if not going:
                     break
-            await asyncio.sleep(self._tick)
+            await asyncio.sleep(max(0.0, tick_start + self._tick - time.perf_counter()))
         self._task = None

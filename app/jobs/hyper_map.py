@@ -4,7 +4,8 @@ and all runs step together — one array per optimizer slot, no Python loop over
 A run is a cell: x and y are two ``(ny, nx)`` params, the optimizer gets ``run_axes=2`` and
 per-run arrays of learning rate ``(1, nx)`` and of the second hyperparameter ``(ny, 1)``, so
 clipping, schedules and weight decay apply per run exactly as in a single race. A run that
-leaves the finite world (or ±1e10) is frozen where it was and its step recorded.
+leaves the finite world (or ±1e10) has its step recorded and gets no more gradient; it has no
+final loss.
 """
 
 from __future__ import annotations
@@ -79,7 +80,6 @@ def run_map(experiment: MapExperiment) -> MapResult:
 
     x = np.full((ny, nx), float(start[0]))
     y = np.full((ny, nx), float(start[1]))
-    x_before, y_before = np.empty_like(x), np.empty_like(y)
     dead = np.zeros((ny, nx), dtype=bool)
     any_dead = False
     diverged_at = np.full((ny, nx), -1, dtype=np.int64)
@@ -96,8 +96,6 @@ def run_map(experiment: MapExperiment) -> MapResult:
             if any_dead:
                 gx[dead] = 0.0
                 gy[dead] = 0.0
-            np.copyto(x_before, x)
-            np.copyto(y_before, y)
             optimizer.apply([gx, gy], [x, y])
             loss = surface.value(x, y)
             # |x| <= bound is False for nan and ±inf: it also tests that the point is finite
@@ -112,9 +110,6 @@ def run_map(experiment: MapExperiment) -> MapResult:
                 dead |= broken
                 pending &= ok
                 any_dead = True
-            if any_dead:
-                np.copyto(x, x_before, where=dead)
-                np.copyto(y, y_before, where=dead)
             if best is not None:
                 newly = loss - best <= experiment.tolerance
                 newly &= pending
@@ -122,7 +117,7 @@ def run_map(experiment: MapExperiment) -> MapResult:
                     reached[newly] = step
                     pending &= ~newly
         final = surface.value(x, y)
-    final[dead] = np.nan
+    final[dead] = np.nan  # a diverged run stays where it broke (non-finite): no final loss
     return MapResult(lrs, seconds, final, reached, diverged_at, best,
                      (float(start[0]), float(start[1])))
 

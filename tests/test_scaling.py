@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 from html import unescape
@@ -13,6 +12,7 @@ import websockets
 
 from app.schema.surface_experiment import page_default_experiment
 from app.schema.url_codec import encode
+from tests.async_helpers import run_async
 from tests.live_server import live_server
 
 LINK = urlencode(encode(page_default_experiment().model_copy(update={
@@ -41,8 +41,8 @@ def test_scaling_link_from_one_process_reproduces_on_another():
     with live_server() as a, live_server() as b:
         experiment_a, experiment_b = page_experiment(a), page_experiment(b)
         assert experiment_a == experiment_b
-        runs_a = asyncio.run(streamed(a, experiment_a))
-        runs_b = asyncio.run(streamed(b, experiment_b))
+        runs_a = run_async(streamed(a, experiment_a))
+        runs_b = run_async(streamed(b, experiment_b))
         assert runs_a == runs_b
         api_a = httpx.post(f"{a}/api/surface/run", json=experiment_a).json()
         api_b = httpx.post(f"{b}/api/surface/run", json=experiment_b).json()

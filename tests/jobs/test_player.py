@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.jobs.player import Player, _message
+from tests.async_helpers import run_async
 
 
 @dataclass
@@ -32,7 +33,7 @@ def test_player_message_replaces_non_finite_numbers():
 
 
 def run(coro):
-    return asyncio.run(coro)
+    return run_async(coro)
 
 
 def test_player_instant_pause_step_reset_and_play():

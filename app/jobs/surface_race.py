@@ -16,7 +16,8 @@ from numpy.typing import NDArray
 
 from app.core.formula import FormulaSurface
 from app.core.optimizer import Optimizer
-from app.core.surfaces import Surface, make_surface
+from app.core.surface import Surface
+from app.core.surfaces import make_surface
 from app.schema.surface_experiment import RunSpec, SurfaceExperiment
 
 Status = Literal["ok", "diverged", "off"]

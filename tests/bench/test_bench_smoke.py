@@ -94,3 +94,13 @@ def test_surface_benchmark_plays_and_sends_instantly_over_a_real_server():
         "instant", f"play at speed {stream.MAX_SPEED:g}", f"play at speed {stream.MAX_SPEED:g}",
         f"play at speed {stream.MAX_SPEED:g}"]
     assert rates_positive(table) and table.rows[1].seconds is not None
+
+
+@pytest.mark.browser
+def test_page_latency_benchmark_measures_slider_releases_in_chromium():
+    from bench import page_latency
+
+    if not page_latency.CHROMIUM.exists():
+        pytest.skip("no /usr/bin/chromium")
+    timings = page_latency.measure(releases=2)
+    assert len(timings["draw"]) == 2 and all(t > 0 for t in timings["draw"])

@@ -1,8 +1,7 @@
 # Descenso: one stateless uvicorn process per container; scale with --workers or more containers.
 FROM python:3.11-slim
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
-    # the worker pool already runs one job per core: BLAS threads on top only contend
-    OPENBLAS_NUM_THREADS=1
+# The worker pool already runs one job per core: BLAS threads on top of it only contend.
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 OPENBLAS_NUM_THREADS=1
 WORKDIR /srv/descenso
 COPY pyproject.toml README.md ./
 COPY app ./app

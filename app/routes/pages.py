@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel
 
 from app.i18n import LANGUAGES, catalog, negotiate, translate
+from app.routes.map_api import map_schema
+from app.routes.mlp_api import mlp_schema, page_default_mlp
 from app.routes.surface_api import surface_schema
+from app.schema.map_experiment import MapExperiment
+from app.schema.mlp_experiment import MlpExperiment
 from app.schema.surface_experiment import SurfaceExperiment, SurfaceView, page_default_experiment
 from app.schema.url_codec import decode
 
@@ -56,3 +62,26 @@ async def surface_page(
     }
     context = _context(request, lang, "surface", data)
     return TEMPLATES.TemplateResponse(request, "surface.html", context)
+
+
+def _simple_page(page: str, model: type[BaseModel], fallback: Callable[[], BaseModel],
+                 schema: Callable[[], Awaitable[dict[str, Any]]]) -> Any:
+    """A page whose whole state is one experiment model read leniently from the link."""
+    async def render(request: Request,
+                     accept_language: Annotated[str | None, Header()] = None) -> HTMLResponse:
+        query = dict(request.query_params)
+        lang = negotiate(query.get("lang"), accept_language)
+        experiment, notices = decode(model, query, fallback(), ignore=(*PAGE_KEYS, "hide"))
+        hide = [h for h in query.get("hide", "").split(",") if h][:64]
+        data = {"schema": await schema(), "experiment": experiment.model_dump(mode="json"),
+                "view": {"hide": hide}, "notices": [n.to_dict() for n in notices]}
+        return TEMPLATES.TemplateResponse(request, f"{page}.html",
+                                          _context(request, lang, page, data))
+    render.__doc__ = f"The {page} page, restored from the link."
+    return render
+
+
+router.add_api_route("/mlp", _simple_page("mlp", MlpExperiment, page_default_mlp, mlp_schema),
+                     response_class=HTMLResponse, methods=["GET"])
+router.add_api_route("/map", _simple_page("map", MapExperiment, MapExperiment, map_schema),
+                     response_class=HTMLResponse, methods=["GET"])

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from app.core.optimizers import DEFAULTS
 from app.schema.fields import param
-from app.schema.optimizer_spec import OptimizerSpec
-from app.schema.surface_experiment import MAX_EXPRESSION, SurfaceName
+from app.schema.optimizer_spec import MIN_LEARNING_RATE, OptimizerSpec
+from app.schema.surface_experiment import MAX_EXPRESSION, SurfaceName, check_expression
 
 MAP_SCHEMA_VERSION = 1
 MAX_MAP_SIDE = 200
@@ -52,12 +52,21 @@ class MapExperiment(BaseModel):
     nx: int = param(60, url="nx", ge=2, le=MAX_MAP_SIDE, step=1)
     ny: int = param(60, url="ny", ge=2, le=MAX_MAP_SIDE, step=1)
 
+    @field_validator("expression")
+    @classmethod
+    def _check_expression(cls, value: str | None) -> str | None:
+        return check_expression(value)
+
     @model_validator(mode="after")
     def _check(self) -> MapExperiment:
         if self.surface == "custom" and not (self.expression and self.expression.strip()):
             raise ValueError("expression is required when surface is 'custom'")
+        if self.start is not None and max(abs(v) for v in self.start) > 1e6:
+            raise ValueError("start coordinates must be within ±1e6")
         if not self.lr_min < self.lr_max:
             raise ValueError("lr_min must be below lr_max")
+        if self.lr_min < MIN_LEARNING_RATE:
+            raise ValueError(f"lr_min must be at least {MIN_LEARNING_RATE:g}")
         if not self.second_min < self.second_max:
             raise ValueError("second_min must be below second_max")
         takes = DEFAULTS[self.optimizer.optimizer]

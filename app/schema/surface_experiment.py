@@ -23,6 +23,21 @@ MAX_RUNS = 12
 MAX_EXPRESSION = 300
 
 
+def check_expression(value: str | None) -> str | None:
+    """A typed formula must parse; the error names its code, column and offending token."""
+    if value is None:
+        return None
+    try:
+        parse_formula(value)
+    except FormulaError as error:
+        raise PydanticCustomError(
+            f"formula_{error.code}", "{message}",
+            {"message": error.message, "column": error.column, "token": error.token,
+             "code": error.code},
+        ) from None
+    return value
+
+
 class RunSpec(OptimizerSpec):
     """One racer: an optimizer, its hyperparameters, and whether it is shown."""
 
@@ -62,17 +77,7 @@ class SurfaceExperiment(BaseModel):
     @field_validator("expression")
     @classmethod
     def _check_expression(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        try:
-            parse_formula(value)
-        except FormulaError as error:
-            raise PydanticCustomError(
-                f"formula_{error.code}", "{message}",
-                {"message": error.message, "column": error.column, "token": error.token,
-                 "code": error.code},
-            ) from None
-        return value
+        return check_expression(value)
 
     @model_validator(mode="after")
     def _check_surface(self) -> SurfaceExperiment:

@@ -11,7 +11,7 @@ import { kerasCode } from "./keras_code.js";
 import { applies, fieldByName } from "./state.js";
 
 /** The symbols the update rules use, shown next to the Keras argument names. */
-const SYMBOLS = {
+export const SYMBOLS = {
   learning_rate: "η", momentum: "μ", rho: "ρ", beta_1: "β₁", beta_2: "β₂", epsilon: "ε",
   initial_accumulator_value: "s₀", weight_decay: "λ",
 };
@@ -25,7 +25,7 @@ export function optimizerLabel(name) {
   return t(`optimizer.${name}`);
 }
 
-function hpLabel(name) {
+export function hpLabel(name) {
   const symbol = SYMBOLS[name];
   return h("span", { class: "hp-label", title: t(`hp.${name}`) },
     symbol ? h("span", { class: "sym" }, symbol) : null, h("code", {}, name));
@@ -107,7 +107,7 @@ export function buildCard(index, ctx) {
   return { el: card, refreshCode };
 }
 
-function optionalWeightDecay(wdField, ctx, refreshCode) {
+export function optionalWeightDecay(wdField, ctx, refreshCode) {
   const run = ctx.getRun();
   // Start where AdamW's Keras default puts it (the only optimizer with weight decay on).
   const first = ctx.catalog.adamw.defaults.weight_decay;
@@ -130,7 +130,7 @@ function optionalWeightDecay(wdField, ctx, refreshCode) {
     value.el);
 }
 
-function scheduleSection(fields, ctx, refreshCode) {
+export function scheduleSection(fields, ctx, refreshCode) {
   const schedule = () => ctx.getRun().schedule;
   const params = [];
   const patch = (name, v, commit) => {
@@ -160,7 +160,7 @@ function scheduleSection(fields, ctx, refreshCode) {
     chooser.el, hint, h("div", { class: "hp-grid" }, params.map((p) => p.el)));
 }
 
-function clippingSection(fields, ctx, refreshCode) {
+export function clippingSection(fields, ctx, refreshCode) {
   const run = ctx.getRun();
   const active = CLIPS.find((name) => run[name] !== null && run[name] !== undefined) || "none";
   let threshold = active === "none" ? FIRST_CLIP_THRESHOLD : run[active];

@@ -32,10 +32,13 @@ function keyLabel(key, optimizers) {
   return optimizers.includes(key) ? optimizerLabel(key) : t(`hide.${key}`);
 }
 
-/** Fill the dialog with one checkbox per hideable key; `onChange(list)` on every tick. */
-export function buildClassroomDialog(dialog, { optimizers, hide, onChange, onCopy }) {
+/**
+ * Fill the dialog with one checkbox per hideable key; `onChange(list)` on every tick. A page
+ * with other controls passes its own `keys` (labelled `hide.<key>`) instead of `optimizers`.
+ */
+export function buildClassroomDialog(dialog, { optimizers = [], keys: pageKeys, hide, onChange, onCopy }) {
   const list = dialog.querySelector("[data-role=hide-list]");
-  const keys = hideableKeys(optimizers);
+  const keys = pageKeys ?? hideableKeys(optimizers);
   const chosen = new Set(hide);
   list.replaceChildren(...keys.map((key) => {
     const id = uid(`hide-${key}`);

@@ -14,7 +14,7 @@ import { formatNumber, t } from "./i18n.js";
 
 const MARGIN = { l: 64, r: 118, t: 14, b: 56, pad: 0, autoexpand: false };
 // Pale where f is low (where trajectories end), darker blue-grey up the walls.
-const COLORSCALE = [
+export const COLORSCALE = [
   [0, "#ffffff"], [0.25, "#f0f4f9"], [0.5, "#dde7f2"], [0.75, "#c3d3e6"], [1, "#a3b8d1"],
 ];
 // The 3D surface needs more contrast than the flat map to show its relief.

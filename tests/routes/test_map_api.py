@@ -1,0 +1,45 @@
+"""JSON API of the hyperparameter map."""
+
+from __future__ import annotations
+
+import base64
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+
+from app.main import app
+
+client = TestClient(app)
+
+
+def grid(data: dict, key: str) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(data[key]), dtype="<f4").reshape(data["ny"],
+                                                                           data["nx"])
+
+
+def test_map_run_returns_binary_grids():
+    body = {"surface": "quadratic", "condition_number": 10, "start": [1.0, 1.0], "steps": 50,
+            "optimizer": {"optimizer": "momentum"}, "second": "momentum", "second_min": 0.0,
+            "second_max": 0.9, "lr_min": 0.01, "lr_max": 1.0, "nx": 8, "ny": 5}
+    response = client.post("/api/map/run", json=body)
+    assert response.status_code == 200
+    data = response.json()
+    assert (data["nx"], data["ny"]) == (8, 5) and len(data["x"]) == 8
+    diverged = grid(data, "diverged_at")
+    final = grid(data, "final_loss")
+    assert np.all(np.isnan(final[diverged > 0])) and np.all(np.isfinite(final[diverged < 0]))
+    assert (diverged > 0).any() and (diverged < 0).any()
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"surface": "custom", "expression": "x.y"}, "expression"),
+    ({"nx": 500}, "nx"),
+    ({"second": "rho"}, "(body)"),
+    ({"start": [1e9, 0]}, "(body)"),
+    ({"lr_min": 0.5, "lr_max": 0.1}, "(body)"),
+])
+def test_map_run_bad_input_is_422_naming_the_field(body, field):
+    response = client.post("/api/map/run", json=body)
+    assert response.status_code == 422
+    assert field in [e["field"] for e in response.json()["errors"]]

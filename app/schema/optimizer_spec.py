@@ -39,6 +39,11 @@ HYPERPARAMETERS = (
 )
 CLIPPING = ("clipvalue", "clipnorm", "global_clipnorm")
 MAX_BOUNDARIES = 8
+MAX_BOUNDARY = 10**9  # a step count far beyond any run, small enough to be a float
+# Learning rates and piecewise factors this small mean nothing, and their product would underflow
+# to a learning rate of 0, which the core refuses.
+MIN_LEARNING_RATE = 1e-12
+MIN_FACTOR = 1e-6
 
 
 class ScheduleSpec(BaseModel):
@@ -69,6 +74,8 @@ class ScheduleSpec(BaseModel):
     def _check_piecewise(self) -> ScheduleSpec:
         if self.name != "piecewise":
             return self
+        if not self.boundaries:
+            raise ValueError("a piecewise schedule needs at least one boundary")
         if len(self.factors) != len(self.boundaries) + 1:
             raise ValueError(
                 f"factors needs one more entry than boundaries "
@@ -76,10 +83,10 @@ class ScheduleSpec(BaseModel):
             )
         if any(b <= a for a, b in zip(self.boundaries, self.boundaries[1:], strict=False)):
             raise ValueError("boundaries must be strictly increasing")
-        if any(b < 0 for b in self.boundaries):
-            raise ValueError("boundaries must be >= 0")
-        if any(not (0 < f <= 100) for f in self.factors):
-            raise ValueError("factors must be in (0, 100]")
+        if any(not 0 <= b <= MAX_BOUNDARY for b in self.boundaries):
+            raise ValueError(f"boundaries must be in [0, {MAX_BOUNDARY:.0e}]")
+        if any(not (MIN_FACTOR <= f <= 100) for f in self.factors):
+            raise ValueError(f"factors must be in [{MIN_FACTOR:g}, 100]")
         return self
 
     def build(self, learning_rate: float | NDArray[np.float64], total_steps: int) -> Any:
@@ -143,6 +150,8 @@ class OptimizerSpec(BaseModel):
 
     @model_validator(mode="after")
     def _check_applicable(self) -> OptimizerSpec:
+        if self.learning_rate is not None and self.learning_rate < MIN_LEARNING_RATE:
+            raise ValueError(f"learning_rate must be at least {MIN_LEARNING_RATE:g}")
         allowed = DEFAULTS[self.optimizer]
         for name in HYPERPARAMETERS:
             if getattr(self, name) is not None and name not in allowed:

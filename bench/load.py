@@ -18,17 +18,16 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 import websockets
+
+from bench.server import uvicorn_process
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_CLIENTS = 300
@@ -57,37 +56,11 @@ class ClientStats:
     busy: bool = False
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def rss_kib(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     return 0
-
-
-def start_server(port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "DESCENSO_MAX_JOBS": str(MAX_CLIENTS + 10)}
-    return subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port",
-         str(port), "--ws-per-message-deflate", "false", "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-
-
-async def wait_ready(base: str) -> None:
-    async with httpx.AsyncClient() as client:
-        for _ in range(200):
-            try:
-                if (await client.get(f"{base}/healthz")).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            await asyncio.sleep(0.05)
-    raise RuntimeError("server did not start")
 
 
 async def stream_client(url: str, kind: str, stop: asyncio.Event, t0: float,
@@ -212,17 +185,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     clients = max(1, min(args.clients, MAX_CLIENTS))
     seconds = max(1.0, min(args.seconds, MAX_SECONDS))
     cycles = max(0, min(args.cycles, MAX_CYCLES))
-    port = free_port()
-    server = start_server(port)
-    try:
-        asyncio.run(wait_ready(f"http://127.0.0.1:{port}"))
+    env = {**os.environ, "DESCENSO_MAX_JOBS": str(MAX_CLIENTS + 10)}
+    with uvicorn_process(env=env) as (base, server):
+        port = int(base.rsplit(":", 1)[1])
         rss_start = rss_kib(server.pid)
         load = asyncio.run(phase_load(port, clients, seconds,
                                       (args.surface_speed, args.mlp_speed)))
         memory = asyncio.run(phase_cycles(port, server.pid, cycles)) if cycles else {}
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
     report = {"server_rss_at_start_mib": round(rss_start / 1024, 1),
               "asked_surface_steps_per_s": args.surface_speed,
               "asked_mlp_epochs_per_s": args.mlp_speed, **load, **memory}

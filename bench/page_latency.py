@@ -43,7 +43,7 @@ def measure(releases: int = len(VALUES)) -> dict[str, list[float]]:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         start = time.perf_counter()
-        page.goto(f"{base}/surface?lang=en")
+        page.goto(f"http://{base}/surface?lang=en")
         _wait(page, READY)
         out["first"].append((time.perf_counter() - start) * 1000)
         slider = page.locator(".card[data-optimizer=adam] [data-hp=learning_rate] "

@@ -26,15 +26,17 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def uvicorn_server(timeout: float = 30.0) -> Iterator[str]:
-    """Start ``uvicorn app.main:app`` (as deployed: no per-message deflate) in a child process;
-    yields its base URL ``127.0.0.1:PORT`` once ``/healthz`` answers, stops it afterwards."""
+def uvicorn_process(*extra: str, timeout: float = 30.0, env: dict[str, str] | None = None
+                    ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Start ``uvicorn app.main:app`` (as deployed: no per-message deflate) in a child process
+    with ``extra`` arguments; yields ``("127.0.0.1:PORT", process)`` once ``/healthz`` answers,
+    and stops it afterwards."""
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1",
                "--port", str(port), "--ws-per-message-deflate", "false",
-               "--log-level", "warning", "--no-access-log"]
+               "--log-level", "warning", "--no-access-log", *extra]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
+                               stderr=subprocess.PIPE, env=env)
     base = f"127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
@@ -51,7 +53,7 @@ def uvicorn_server(timeout: float = 30.0) -> Iterator[str]:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"uvicorn did not answer on {base} within {timeout:g} s")
             time.sleep(0.05)
-        yield base
+        yield base, process
     finally:
         process.terminate()
         try:
@@ -61,6 +63,13 @@ def uvicorn_server(timeout: float = 30.0) -> Iterator[str]:
             process.wait()
         if process.stderr:
             process.stderr.close()
+
+
+@contextlib.contextmanager
+def uvicorn_server(*extra: str, timeout: float = 30.0) -> Iterator[str]:
+    """:func:`uvicorn_process`, yielding only ``127.0.0.1:PORT``."""
+    with uvicorn_process(*extra, timeout=timeout) as (base, _):
+        yield base
 
 
 @contextlib.asynccontextmanager

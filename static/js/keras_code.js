@@ -27,15 +27,15 @@ function tidy(value) {
   return Number(value.toPrecision(12));
 }
 
-/** `name(arg, arg, …)`, wrapped onto indented lines when long. */
-export function call(name, args, indent = "") {
+/** `name(arg, arg, …)`, wrapped onto indented lines when longer than `width`. */
+export function call(name, args, indent = "", width = WIDTH) {
   const one = `${indent}${name}(${args.join(", ")})`;
-  if (one.length <= WIDTH || args.length === 0) return one;
+  if (one.length <= width || args.length === 0) return one;
   const lines = [];
   let line = `${indent}    `;
   for (const [i, arg] of args.entries()) {
     const piece = arg + (i < args.length - 1 ? "," : ")");
-    if (line.trim() !== "" && line.length + piece.length + 1 > WIDTH) {
+    if (line.trim() !== "" && line.length + piece.length + 1 > width) {
       lines.push(line.trimEnd());
       line = `${indent}    `;
     }
@@ -46,14 +46,14 @@ export function call(name, args, indent = "") {
 }
 
 /** The schedule's Keras construction lines (empty for a constant rate). */
-export function scheduleCode(schedule, learningRate) {
+export function scheduleCode(schedule, learningRate, width = WIDTH) {
   const eta = literal(learningRate);
   const S = "keras.optimizers.schedules";
   switch (schedule.name) {
     case "power":
       if (schedule.power === 1) {
         return [`lr_schedule = ${call(`${S}.InverseTimeDecay`, [
-          `initial_learning_rate=${eta}`, `decay_steps=${count(schedule.decay_steps)}`, "decay_rate=1.0"])}`];
+          `initial_learning_rate=${eta}`, `decay_steps=${count(schedule.decay_steps)}`, "decay_rate=1.0"], "", width)}`];
       }
       return [
         `class PowerDecay(${S}.LearningRateSchedule):`,
@@ -66,17 +66,17 @@ export function scheduleCode(schedule, learningRate) {
       const args = [`initial_learning_rate=${eta}`, `decay_steps=${count(schedule.decay_steps)}`,
         `decay_rate=${literal(schedule.decay_rate)}`];
       if (schedule.staircase) args.push("staircase=True");
-      return [`lr_schedule = ${call(`${S}.ExponentialDecay`, args)}`];
+      return [`lr_schedule = ${call(`${S}.ExponentialDecay`, args, "", width)}`];
     }
     case "piecewise": {
       const values = schedule.factors.map((f) => tidy(learningRate * f));
       return [`lr_schedule = ${call(`${S}.PiecewiseConstantDecay`, [
-        `boundaries=[${schedule.boundaries.join(", ")}]`, `values=${literal(values)}`])}`];
+        `boundaries=[${schedule.boundaries.join(", ")}]`, `values=${literal(values)}`], "", width)}`];
     }
     case "cosine": {
       const args = [`initial_learning_rate=${eta}`, `decay_steps=${count(Math.round(schedule.decay_steps))}`];
       if (schedule.alpha !== 0) args.push(`alpha=${literal(schedule.alpha)}`);
-      return [`lr_schedule = ${call(`${S}.CosineDecay`, args)}`];
+      return [`lr_schedule = ${call(`${S}.CosineDecay`, args, "", width)}`];
     }
     case "onecycle":
       return [`# 1cycle (Géron): no built-in Keras schedule; peak ${eta}`];
@@ -86,10 +86,10 @@ export function scheduleCode(schedule, learningRate) {
 }
 
 /** The Python lines that build this run's optimizer in Keras 3 (arguments in `order`). */
-export function kerasCode(run, catalog, order = Object.keys(catalog[run.optimizer].defaults)) {
+export function kerasCode(run, catalog, order = Object.keys(catalog[run.optimizer].defaults), width = WIDTH) {
   const info = catalog[run.optimizer];
   const kerasDefaults = (catalog[info.keras_class.toLowerCase()] || info).defaults;
-  const schedule = scheduleCode(run.schedule, run.learning_rate);
+  const schedule = scheduleCode(run.schedule, run.learning_rate, width);
   const usesSchedule = schedule.length > 0 && run.schedule.name !== "onecycle";
   const args = [`learning_rate=${usesSchedule ? "lr_schedule" : literal(run.learning_rate)}`];
   for (const name of order) {
@@ -101,5 +101,5 @@ export function kerasCode(run, catalog, order = Object.keys(catalog[run.optimize
   for (const name of ["clipvalue", "clipnorm", "global_clipnorm"]) {
     if (run[name] !== null && run[name] !== undefined) args.push(`${name}=${literal(run[name])}`);
   }
-  return [...schedule, call(`keras.optimizers.${info.keras_class}`, args)].join("\n");
+  return [...schedule, call(`keras.optimizers.${info.keras_class}`, args, "", width)].join("\n");
 }

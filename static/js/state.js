@@ -48,6 +48,7 @@ export function encodePairs(fields, value, prefix = "") {
     if (field.type === "model") {
       pairs.push(...encodePairs(field.fields, item, key));
     } else if (field.type === "models") {
+      if (item.length === 0) pairs.push([key, "0"]); // an empty list, as the Python codec writes it
       item.forEach((entry, i) => pairs.push(...encodePairs(field.fields, entry, `${key}${i}.`)));
     } else if (field.type === "list") {
       pairs.push([key, item.map((v) => formatScalar(field.items, v)).join(",")]);

@@ -54,11 +54,16 @@ export class RaceStream {
     } catch {
       return;
     }
-    if (message.gen !== undefined && message.gen !== this.gen) {
+    if (message.gen !== undefined && !this.accepts(message.gen)) {
       this.dropped += 1;
       return;
     }
     this.onMessage?.(message);
+  }
+
+  /** Whether a message of generation `gen` belongs to the current run (subclasses widen it). */
+  accepts(gen) {
+    return gen === this.gen;
   }
 
   send(message) {

@@ -17,8 +17,8 @@ import pytest
 
 from app.schema.map_experiment import MapExperiment
 from app.schema.url_codec import encode
+from tests.browser.helpers import catalog, open_ready, query_dict, wait_for
 from tests.browser.test_surface_page import READY_JS as SURFACE_READY_JS
-from tests.browser.test_surface_page import catalog, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -36,9 +36,7 @@ SMALL = ("f=quadratic&k=10.0&n=100&tol=1e-06&o.o=momentum&y=momentum&y0=0.0&y1=0
 
 
 def open_map(page: Any, url: str) -> Any:
-    page.goto(url)
-    wait_for(page, READY_JS)
-    return page
+    return open_ready(page, url, READY_JS)
 
 
 def recomputed(page: Any, gen: int) -> None:
@@ -50,10 +48,6 @@ def recomputed(page: Any, gen: int) -> None:
 def gen(page: Any) -> int:
     value: int = page.evaluate("() => window.__descenso.gen")
     return value
-
-
-def query(page: Any) -> dict[str, str]:
-    return dict(parse_qsl(urlsplit(page.url).query, keep_blank_values=True))
 
 
 def heatmap(page: Any) -> dict[str, Any]:
@@ -132,7 +126,7 @@ def test_map_page_recomputes_when_the_axis_or_optimizer_changes(page: Any,
     before = gen(page)
     page.locator("[data-field=second] select").select_option("beta_2")
     recomputed(page, before)
-    assert query(page)["y"] == "beta_2"
+    assert query_dict(page)["y"] == "beta_2"
     y = heatmap(page)["y"]
     assert len(y) == 11 and y[0] < 0 < y[1] and y[-1] > 0.99  # 0 … 0.999, edges around them
     assert page.locator("[data-hp=beta_1]").is_visible()  # β₁ is now fixed for every cell
@@ -141,7 +135,7 @@ def test_map_page_recomputes_when_the_axis_or_optimizer_changes(page: Any,
     before = gen(page)
     page.locator("[data-field=optimizer] select").select_option("sgd")
     recomputed(page, before)
-    q = query(page)
+    q = query_dict(page)
     assert (q["o.o"], q["y"]) == ("sgd", "momentum")  # SGD has no β₂: the axis follows
     options = page.locator("[data-field=second] option").evaluate_all(
         "(all) => all.map((o) => o.value)")
@@ -152,7 +146,7 @@ def test_map_page_recomputes_when_the_axis_or_optimizer_changes(page: Any,
     page.locator("[data-field=nx] .value").fill("16")
     page.locator("[data-field=nx] .value").press("Enter")
     recomputed(page, before)
-    assert query(page)["nx"] == "16"
+    assert query_dict(page)["nx"] == "16"
     assert all(len(r) == 16 for r in heatmap(page)["z"])
 
 
@@ -243,7 +237,7 @@ def test_map_page_distill_preset_and_condition_number(page: Any, server_url: str
     before = gen(page)
     page.locator("#btn-preset-distill").click()
     recomputed(page, before)
-    q = query(page)
+    q = query_dict(page)
     assert (q["f"], q["o.o"], q["y"], q["k"]) == ("quadratic", "momentum", "momentum", "100.0")
     assert page.locator("[data-field=condition_number]").is_visible()
     assert page.locator("#map-distill-note").is_visible()
@@ -258,7 +252,7 @@ def test_map_page_distill_preset_and_condition_number(page: Any, server_url: str
     before = gen(page)
     page.locator("[data-field=condition_number] input[type=range]").fill("3")  # κ = 10³
     recomputed(page, before)
-    assert query(page)["k"] == "1000.0"
+    assert query_dict(page)["k"] == "1000.0"
     limit = page.evaluate("""() => document.getElementById('map-plot').data
       .find((t) => t.mode === 'lines' && t.line.dash === 'dash')""")
     assert limit["x"][0] == pytest.approx(2 * (1 + limit["y"][0]) / 1000)
@@ -292,7 +286,7 @@ def test_map_page_classroom_link_hides_controls(page: Any, server_url: str) -> N
     labels = page.locator(".hide-list label").all_inner_texts()
     assert len(labels) == 13 and not [label for label in labels if label.startswith("hide.")]
     page.locator("[data-hide-option=steps]").check()
-    assert query(page)["hide"] == "steps,optimizer,resolution,preset"
+    assert query_dict(page)["hide"] == "steps,optimizer,resolution,preset"
     assert not page.locator("[data-field=steps]").is_visible()
     page.locator("#classroom-close").click()
     assert page.locator("#btn-compute").is_visible()

@@ -7,15 +7,15 @@ in the Plotly traces. Console errors or page errors fail the test (see conftest.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 import pytest
 
 from app.routes.mlp_api import page_default_mlp
 from app.schema.url_codec import encode
+from tests.browser.helpers import catalog, open_ready, query, query_dict, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -28,36 +28,8 @@ GOOD_CSV = "x1,x2,label\n" + "\n".join(
 BAD_CSV = "x1,x2,label\n1,2,0\n3,abc,1\n4,5\n" + "\n".join(f"{i},{i},{i % 2}" for i in range(12))
 
 
-def catalog(lang: str) -> dict[str, str]:
-    from app.i18n import catalog as load
-
-    return load(lang)
-
-
-def wait_for(page: Any, script: str, timeout: float = 20.0) -> Any:
-    """Poll ``script`` (a JS function) until truthy (the page's CSP forbids wait_for_function)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = page.evaluate(script)
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {script}")
-        time.sleep(0.02)
-
-
 def open_page(page: Any, url: str) -> Any:
-    page.goto(url)
-    wait_for(page, READY_JS)
-    return page
-
-
-def query(page: Any) -> list[tuple[str, str]]:
-    return parse_qsl(urlsplit(page.url).query, keep_blank_values=True)
-
-
-def query_dict(page: Any) -> dict[str, str]:
-    return dict(query(page))
+    return open_ready(page, url, READY_JS)
 
 
 def epoch(page: Any) -> int:

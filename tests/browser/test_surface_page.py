@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import time
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
 from app.schema.surface_experiment import SurfaceView, page_default_experiment
 from app.schema.url_codec import encode
+from tests.browser.helpers import catalog, open_ready, query, query_dict, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -27,41 +27,13 @@ READY_JS = """() => { const d = window.__descenso;
     && d.drawnGen === d.gen && d.drawnComplete === true); }"""
 
 
-def catalog(lang: str) -> dict[str, str]:
-    from app.i18n import catalog as load
-
-    return load(lang)
-
-
-def wait_for(page: Any, script: str, timeout: float = 20.0) -> Any:
-    """Poll ``script`` (a JS function) until truthy (the page's CSP forbids wait_for_function)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = page.evaluate(script)
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {script}")
-        time.sleep(0.02)
-
-
 def open_page(page: Any, url: str) -> Any:
-    page.goto(url)
-    wait_for(page, READY_JS)
-    return page
+    return open_ready(page, url, READY_JS)
 
 
 def traces(page: Any) -> list[dict[str, Any]]:
     result: list[dict[str, Any]] = page.evaluate(TRACES_JS)
     return result
-
-
-def query(page: Any) -> list[tuple[str, str]]:
-    return parse_qsl(urlsplit(page.url).query, keep_blank_values=True)
-
-
-def query_dict(page: Any) -> dict[str, str]:
-    return dict(query(page))
 
 
 def run_index(page: Any, optimizer: str) -> int:

@@ -2,8 +2,8 @@
 
     .venv/bin/python -m bench.load [--clients 100] [--seconds 20] [--cycles 1000]
 
-Phase 1 opens ``--clients`` concurrent clients (70 % nine-optimizer surface races, 30 % MLP
-trainings on spiral, each playing at the speed given; more than two cores can serve) while
+Phase 1 opens ``--clients`` concurrent clients (by default 70 % nine-optimizer surface races,
+30 % MLP trainings on spiral, each playing at the speed given; more than two cores can serve) while
 ``/healthz`` is polled every 50 ms from another process; it reports
 errors, every client's frame rate (the slowest one matters: the server must lower the rate for
 all rather than starve some), and the health-check latency percentiles.
@@ -50,6 +50,7 @@ MLP = {"dataset": {"name": "spiral", "samples": 500, "noise": 0.1, "train_ratio"
 class ClientStats:
     kind: str
     frames: int = 0
+    steps: int = 0  # race steps or training epochs the frames carried
     messages: int = 0
     errors: list[str] = field(default_factory=list)
     first_frame: float | None = None
@@ -81,6 +82,8 @@ async def stream_client(url: str, kind: str, stop: asyncio.Event, t0: float,
                 stats.messages += 1
                 if message["type"] == "frame":
                     stats.frames += 1
+                    stats.steps += (len(message["epochs"]) if kind == "mlp"
+                                    else message["step"] - message["from"] + 1)
                     if stats.first_frame is None:
                         stats.first_frame = time.perf_counter() - t0
                     if message.get("done"):  # keep the load on: start again
@@ -118,11 +121,11 @@ async def poll_health(base: str, seconds: float) -> list[float]:
 
 
 async def phase_load(port: int, clients: int, seconds: float,
-                     speeds: tuple[float, float]) -> dict[str, Any]:
+                     speeds: tuple[float, float], mlp_share: float = 0.3) -> dict[str, Any]:
     base, url = f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}"
     stop = asyncio.Event()
     t0 = time.perf_counter()
-    kinds = ["mlp" if i % 10 < 3 else "surface" for i in range(clients)]
+    kinds = ["mlp" if i < round(clients * mlp_share) else "surface" for i in range(clients)]
     tasks = [asyncio.create_task(stream_client(url, kind, stop, t0, speeds)) for kind in kinds]
     await asyncio.sleep(min(1.0, seconds / 4))  # let every client start first
     latencies = await poll_health(base, seconds - min(1.0, seconds / 4))
@@ -130,6 +133,11 @@ async def phase_load(port: int, clients: int, seconds: float,
     results = await asyncio.gather(*tasks)
     elapsed = time.perf_counter() - t0
     rates = sorted(r.frames / elapsed for r in results)
+
+    def slowest_steps(kind: str) -> float | None:
+        values = [r.steps / elapsed for r in results if r.kind == kind]
+        return round(min(values), 1) if values else None
+
     lat = sorted(latencies)
     return {
         "clients": clients, "seconds": round(elapsed, 1),
@@ -138,6 +146,8 @@ async def phase_load(port: int, clients: int, seconds: float,
         "clients_without_frames": sum(r.frames == 0 for r in results),
         "slowest_fps": round(rates[0], 2), "median_fps": round(statistics.median(rates), 2),
         "fastest_fps": round(rates[-1], 2),
+        "slowest_race_steps_per_s": slowest_steps("surface"),
+        "slowest_training_epochs_per_s": slowest_steps("mlp"),
         "slowest_first_frame_s": round(max(r.first_frame or elapsed for r in results), 2),
         "healthz_samples": len(lat),
         "healthz_p50_ms": round(lat[len(lat) // 2], 1) if lat else None,
@@ -181,6 +191,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                         help="steps per second each race asks for (the page's default is 60)")
     parser.add_argument("--mlp-speed", type=float, default=100.0,
                         help="epochs per second each training asks for")
+    parser.add_argument("--mlp-share", type=float, default=0.3,
+                        help="fraction of the clients that train networks (the rest race)")
     args = parser.parse_args(argv)
     clients = max(1, min(args.clients, MAX_CLIENTS))
     seconds = max(1.0, min(args.seconds, MAX_SECONDS))
@@ -190,11 +202,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         port = int(base.rsplit(":", 1)[1])
         rss_start = rss_kib(server.pid)
         load = asyncio.run(phase_load(port, clients, seconds,
-                                      (args.surface_speed, args.mlp_speed)))
+                                      (args.surface_speed, args.mlp_speed),
+                                      min(1.0, max(0.0, args.mlp_share))))
         memory = asyncio.run(phase_cycles(port, server.pid, cycles)) if cycles else {}
     report = {"server_rss_at_start_mib": round(rss_start / 1024, 1),
               "asked_surface_steps_per_s": args.surface_speed,
-              "asked_mlp_epochs_per_s": args.mlp_speed, **load, **memory}
+              "asked_mlp_epochs_per_s": args.mlp_speed, "mlp_share": args.mlp_share,
+              **load, **memory}
     print_report(report)
     return report
 

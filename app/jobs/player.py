@@ -16,6 +16,7 @@ import json
 import math
 import time
 from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
 from app.jobs.workers import SLICE_SECONDS, run_cpu
@@ -31,17 +32,37 @@ MAX_OWED_TICKS = 3
 TICK_BUDGET = 0.8  # share of a tick a stream may spend computing before it sends
 
 
-def _take(frames: Iterator[F], count: int, out: list[F]) -> bool:
-    """Append up to ``count`` frames to ``out`` within one time slice; True when exhausted."""
-    deadline = time.perf_counter() + SLICE_SECONDS
-    for _ in range(count):
+@dataclass
+class _Batch(Generic[F]):
+    """Frames gathered for one message, slice by slice."""
+
+    frames: list[F] = field(default_factory=list)
+    exhausted: bool = False
+    text: str | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.exhausted or bool(self.frames and getattr(self.frames[-1], "done", False))
+
+
+def _slice(source: Iterator[F], batch: _Batch[F], count: int, deadline: float | None,
+           encode: Encode[F], generation: int, reset: bool) -> None:
+    """One time slice on a worker: take up to ``count`` more frames; when the batch is complete
+    (count reached, job finished, or ``deadline`` passed) encode it, so a message costs one
+    trip to the pool in the common case."""
+    end = time.perf_counter() + SLICE_SECONDS
+    while len(batch.frames) < count and not batch.done:
         try:
-            out.append(next(frames))
+            batch.frames.append(next(source))
         except StopIteration:
-            return True
-        if time.perf_counter() > deadline:
+            batch.exhausted = True
             break
-    return False
+        if time.perf_counter() > end:
+            break
+    complete = (len(batch.frames) >= count or batch.done
+                or (deadline is not None and time.perf_counter() >= deadline))
+    if complete and batch.frames:
+        batch.text = _message(encode, batch.frames, generation, batch.done, reset)
 
 
 def _message(encode: Encode[F], frames: list[F], generation: int, done: bool,
@@ -143,22 +164,17 @@ class Player(Generic[F]):
             frames_iter, encode = self._frames, self._encode
             if frames_iter is None or encode is None or self.done:
                 return False
-            frames: list[F] = []
-            exhausted = False
+            batch: _Batch[F] = _Batch()
             # short slices on the shared pool, each queued anew, so every client gets its turn
-            while len(frames) < count and not exhausted:
-                exhausted = await run_cpu(_take, frames_iter, count - len(frames), frames)
-                if frames and getattr(frames[-1], "done", False):
-                    break
-                if deadline is not None and time.perf_counter() >= deadline:
-                    break
-            self.emitted = len(frames)
+            while batch.text is None and not (batch.done and not batch.frames):
+                await run_cpu(_slice, frames_iter, batch, count, deadline, encode,
+                              self.generation, reset)
+            self.emitted = len(batch.frames)
             if frames_iter is not self._frames:
                 return False  # replaced while computing
-            self.done = exhausted or bool(frames and getattr(frames[-1], "done", False))
-            if frames:
-                text = await run_cpu(_message, encode, frames, self.generation, self.done, reset)
-                await self._send(text)
+            self.done = batch.done
+            if batch.text is not None:
+                await self._send(batch.text)
             return not self.done
 
     async def mutate(self, change: Callable[[], Iterator[F] | None]) -> None:

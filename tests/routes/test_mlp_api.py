@@ -121,3 +121,15 @@ def test_mlp_schema_lists_controls():
     schema = client.get("/api/mlp/schema").json()
     names = [f["name"] for f in schema["experiment"]]
     assert {"dataset", "layers", "optimizer", "batch_size", "epochs"} <= set(names)
+
+
+def test_mlp_ws_trains_on_the_largest_upload():
+    rng = np.random.default_rng(1)
+    pts = rng.uniform(-5, 5, size=(2000, 2))
+    points = [[float(x), float(y), float(x * y > 0)] for x, y in pts]
+    experiment = {**ISSUE_EXAMPLE, "dataset": {"name": "csv", "points": points,
+                                               "train_ratio": 0.5}, "epochs": 1}
+    with client.websocket_connect("/ws/mlp") as ws:
+        ws.send_json({"type": "start", "gen": 1, "mode": "instant", "experiment": experiment})
+        assert ws.receive_json()["type"] == "started"
+        assert ws.receive_json()["done"]

@@ -7,6 +7,7 @@ import json
 from fastapi.testclient import TestClient
 
 from app.main import app
+from app.routes.socket_protocol import MAX_MESSAGE_BYTES
 
 EXPERIMENT = {"surface": "rosenbrock", "start": [-1.5, 2.0], "steps": 40,
               "runs": [{"optimizer": "adam", "learning_rate": 0.02},
@@ -90,7 +91,7 @@ def test_ws_invalid_experiment_reports_error_and_keeps_socket():
 def test_ws_malformed_and_oversized_messages_close_with_reason():
     client = TestClient(app)
     for payload, code in (("{not json", 1003), (json.dumps({"type": "launch"}), 1008),
-                          ("x" * 70_000, 1009)):
+                          ("x" * (MAX_MESSAGE_BYTES + 1), 1009)):
         with client.websocket_connect("/ws/surface") as ws:
             ws.send_text(payload)
             message = ws.receive()

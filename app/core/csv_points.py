@@ -116,7 +116,16 @@ def _decode(data: bytes | str) -> str:
 
 
 def _split(line: str, delimiter: str) -> list[str]:
-    return [f.strip() for f in next(csv.reader([line], delimiter=delimiter))]
+    try:
+        fields = next(csv.reader([line], delimiter=delimiter))
+    except csv.Error:  # a field beyond csv.field_size_limit (131,072 characters): split plainly
+        fields = line.split(delimiter)
+    return [f.strip() for f in fields]
+
+
+def _clip(field: str) -> str:
+    """A field as quoted in a message: at most 40 characters of it."""
+    return repr(field) if len(field) <= 40 else repr(field[:37] + "...")
 
 
 def _cell(line_no: int, column: int, field: str) -> float | RowError:
@@ -128,14 +137,14 @@ def _cell(line_no: int, column: int, field: str) -> float | RowError:
         value = float(field)
         if math.isfinite(value):
             return value
-        return RowError(line_no, column, "inf", f"{name}: {field!r} is too large (overflows)")
+        return RowError(line_no, column, "inf", f"{name}: {_clip(field)} is too large (overflows)")
     word = field.lower().lstrip("+-")
     if word == "nan":
         return RowError(line_no, column, "nan", f"{name} is NaN (must be a finite number)")
     if word in ("inf", "infinity"):
         return RowError(line_no, column, "inf", f"{name} is infinite (must be a finite number)")
     hint = "; use a decimal point, e.g. 1.5" if _DECIMAL_COMMA.fullmatch(field) else ""
-    return RowError(line_no, column, "number", f"{name}: {field!r} is not a number{hint}")
+    return RowError(line_no, column, "number", f"{name}: {_clip(field)} is not a number{hint}")
 
 
 Labels = tuple[NDArray, Literal["binary", "multiclass", "regression"], int, tuple[float, ...],

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from app.core.surfaces import FloatArray, Minimum, Surface
+from app.core.surface import FloatArray, Minimum, Surface
 
 MAX_LENGTH, MAX_NODES, MAX_DEPTH, MAX_EXPONENT = 300, 200, 30, 100.0
 VARIABLES = ("x", "y")
@@ -547,7 +547,7 @@ class FormulaSurface(Surface):
         log_scale = bool(
             values.min() >= 0
             and positive.size > 0
-            and np.log10(positive.max() / positive.min()) > 3
+            and np.log10(positive.max()) - np.log10(positive.min()) > 3  # no overflow
         )
         i, j = np.unravel_index(np.argmin(np.where(finite, z, np.inf)), z.shape)
         if np.any(z == -np.inf) or i in (0, n - 1) or j in (0, n - 1):
@@ -559,8 +559,9 @@ class FormulaSurface(Surface):
             (z[i, j - 1], z[i, j], z[i, j + 1], xs[1] - xs[0]),
             (z[i - 1, j], z[i, j], z[i + 1, j], ys[1] - ys[0]),
         ):
-            curv = lo - 2.0 * mid + hi
-            step.append(0.5 * h * (lo - hi) / curv if np.isfinite(curv) and curv > 0 else 0.0)
+            with np.errstate(all="ignore"):  # huge or non-finite neighbours: no step, no warning
+                curv = lo - 2.0 * mid + hi
+                step.append(0.5 * h * (lo - hi) / curv if np.isfinite(curv) and curv > 0 else 0.0)
         x, y = best[0] + step[0], best[1] + step[1]
         refined = float(self.value(x, y))
         if refined < best[2]:

@@ -35,7 +35,8 @@ class MapResult:
 
     def to_json(self) -> dict[str, Any]:
         def b64(a: NDArray[Any]) -> str:
-            return base64.b64encode(np.asarray(a, dtype="<f4").tobytes()).decode("ascii")
+            with np.errstate(over="ignore"):  # a loss beyond float32 travels as inf
+                return base64.b64encode(np.asarray(a, dtype="<f4").tobytes()).decode("ascii")
         return {
             "x": self.learning_rates.tolist(), "y": self.seconds.tolist(),
             "nx": len(self.learning_rates), "ny": len(self.seconds),

@@ -161,16 +161,17 @@ class MlpTraining:
         return total / n
 
     def metric(self, x: NDArray[Any], y: NDArray[Any]) -> float:
-        """Accuracy for classification, R² for regression (inference mode)."""
+        """Accuracy for classification, R² for regression (inference mode); a diverged
+        regression gives -inf or nan, without warnings."""
         with np.errstate(all="ignore"):
             pred = self.model.predict(x)
-        if self.data.task == "binary":
-            return float(np.mean((pred[:, 0] > 0.5) == (y[:, 0] > 0.5)))
-        if self.data.task == "multiclass":
-            return float(np.mean(np.argmax(pred, axis=1) == y))
-        ss_res = float(np.sum((pred - y) ** 2))
-        ss_tot = float(np.sum((y - y.mean()) ** 2)) or 1.0
-        return 1.0 - ss_res / ss_tot
+            if self.data.task == "binary":
+                return float(np.mean((pred[:, 0] > 0.5) == (y[:, 0] > 0.5)))
+            if self.data.task == "multiclass":
+                return float(np.mean(np.argmax(pred, axis=1) == y))
+            ss_res = float(np.sum((pred - y) ** 2))
+            ss_tot = float(np.sum((y - y.mean()) ** 2)) or 1.0
+            return 1.0 - ss_res / ss_tot
 
     def snapshot(self, train_loss: float | None) -> TrainFrame:
         with np.errstate(all="ignore"):
@@ -181,8 +182,8 @@ class MlpTraining:
         return TrainFrame(
             epoch=self.epoch, step=self.optimizer.iterations,
             train_loss=_finite(train_loss), test_loss=_finite(test_loss),
-            train_metric=self.metric(self.x_train, self.y_train),
-            test_metric=self.metric(self.x_test, self.y_test), learning_rate=lr,
+            train_metric=_finite(self.metric(self.x_train, self.y_train)),
+            test_metric=_finite(self.metric(self.x_test, self.y_test)), learning_rate=lr,
             status=self.status, diverged_at=self.diverged_at,
             done=self.status != "ok" or self.epoch >= self.experiment.epochs)
 
@@ -225,13 +226,14 @@ class MlpTraining:
             # activations described on (up to 256) training points in inference mode; gradient
             # norms are those of the last training step
             self.model.forward(self.x_train[:256], training=False)
+            stats = self.model.layer_stats()  # huge activations: inf or nan, no warning
         out["layers"] = [
             {"layer": s.layer, "units": s.units, "activation": s.activation,
              "mean": _finite(s.mean), "std": _finite(s.std), "histogram": s.histogram.tolist(),
              "bin_edges": [float(e) for e in (s.bin_edges[0], s.bin_edges[-1])],
              "grad_norm": _finite(s.kernel_grad_norm), "weight_norm": _finite(s.kernel_norm),
              "dead_fraction": s.dead_fraction}
-            for s in self.model.layer_stats()]
+            for s in stats]
         return out
 
     def _surface_values(self, pred: NDArray[Any]) -> NDArray[np.float32]:
@@ -252,7 +254,8 @@ class MlpTraining:
 
 def _b64(values: NDArray[Any]) -> str:
     """Little-endian float32 bytes, base64: grids travel as binary, not as JSON lists."""
-    clean = np.nan_to_num(np.asarray(values, dtype="<f4"), nan=np.nan)
+    with np.errstate(over="ignore"):  # values beyond float32 travel as ±inf
+        clean = np.nan_to_num(np.asarray(values, dtype="<f4"), nan=np.nan)
     return base64.b64encode(clean.tobytes()).decode("ascii")
 
 

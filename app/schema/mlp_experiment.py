@@ -18,6 +18,14 @@ MAX_BATCH = 1024
 MAX_GRID = 100
 MAX_MC_PASSES = 100
 MAX_POINTS = 2000
+MIN_POINTS = 10
+MAX_COORDINATE = 1e6  # so that features such as x1² stay finite in float32
+# What one experiment may cost the server, in weight-visits (see MlpExperiment.training_work and
+# render_work, fitted to the NumPy core's timings): at most about 30 s of one core for a whole
+# training (a visit costs up to ~12 ns in minibatches) and a few seconds for one frame's grids
+# (up to ~0.7 ns in a whole grid).
+MAX_TRAINING_WORK = 25 * 10**8
+MAX_RENDER_WORK = 10**10
 
 DatasetName = Literal["circle", "xor", "gauss", "spiral", "moons", "blobs", "reg_plane",
                       "reg_gauss", "csv"]
@@ -51,9 +59,32 @@ class DatasetSpec(BaseModel):
 
     @model_validator(mode="after")
     def _check_points(self) -> DatasetSpec:
-        if self.name == "csv" and not self.points:
+        if self.name != "csv":
+            return self
+        if not self.points:
             raise ValueError("dataset 'csv' needs points (upload a CSV file)")
+        if len(self.points) < MIN_POINTS:
+            raise ValueError(f"dataset 'csv' needs at least {MIN_POINTS} points "
+                             f"(got {len(self.points)})")
+        if any(abs(p[0]) > MAX_COORDINATE or abs(p[1]) > MAX_COORDINATE for p in self.points):
+            raise ValueError(f"points must lie within ±{MAX_COORDINATE:g} (rescale the data)")
+        if points_task(self.points) == "regression" and any(abs(p[2]) > 1 for p in self.points):
+            raise ValueError("regression targets (labels that are not 10 or fewer integers) "
+                             "must be within [-1, 1]; uploading the CSV rescales them")
         return self
+
+    def size(self) -> int:
+        """How many points the data set has."""
+        return len(self.points) if self.name == "csv" and self.points else self.samples
+
+
+def points_task(points: list[tuple[float, float, float]]
+                ) -> Literal["binary", "multiclass", "regression"]:
+    """The task uploaded points make: up to 10 integer labels classify, anything else regresses."""
+    labels = {p[2] for p in points}
+    if not all(float(v).is_integer() for v in labels) or len(labels) > 10:
+        return "regression"
+    return "binary" if len(labels) <= 2 else "multiclass"
 
 
 class VarianceScalingSpec(BaseModel):
@@ -158,7 +189,54 @@ class MlpExperiment(BaseModel):
         if loss not in LOSSES_FOR_TASK[task]:
             raise ValueError(f"loss {loss} does not suit a {task} data set "
                              f"(use {' or '.join(LOSSES_FOR_TASK[task])})")
+        if self.training_work() > MAX_TRAINING_WORK:
+            raise ValueError(f"training too large for the server: about {self.training_work():.2g}"
+                             f" weight-visits (at most {MAX_TRAINING_WORK:.2g}); use fewer epochs,"
+                             " samples, layers or units, or a larger batch_size")
+        if self.render_work() > MAX_RENDER_WORK:
+            raise ValueError(f"grid × mc_passes too large for this network: about "
+                             f"{self.render_work():.2g} weight-visits per frame (at most "
+                             f"{MAX_RENDER_WORK:.2g}); use a coarser grid or fewer mc_passes")
         return self
+
+    def weights(self) -> int:
+        """How many weights the network has (an upper bound for multiclass outputs)."""
+        total, fan_in = 0, len(self.features)
+        for layer in self.layers:
+            total += (fan_in + 1) * layer.units
+            total += 4 * layer.units if layer.batch_normalization != "none" else 0
+            fan_in = layer.units
+        return total + (fan_in + 1) * self._outputs()
+
+    def _outputs(self) -> int:
+        return 10 if self.task() == "multiclass" else 1
+
+    def _per_point(self, unit_cost: int, layer_cost: int) -> int:
+        """One point through the network: its weights, plus fixed costs per unit and layer."""
+        units = sum(layer.units for layer in self.layers) + self._outputs()
+        layers = 1 + sum(1 + (layer.batch_normalization != "none") + (layer.dropout > 0)
+                         for layer in self.layers)
+        return self.weights() + unit_cost * units + layer_cost * layers
+
+    def training_work(self) -> int:
+        """A rough cost of the whole training in weight-visits (one multiply-add of one weight
+        for one point), fitted to the NumPy core's timings:
+
+            per epoch = samples * (weights + 2*units + 2*layers)         forward, backward, metrics
+                      + steps * (2*weights + 3000*layers + 1000)         per minibatch: the update
+                                                                          and NumPy's call overhead
+        """
+        samples = self.dataset.size()
+        n_train = max(1, int(samples * self.dataset.train_ratio))
+        steps = -(-n_train // self.batch_size)
+        per_step = self._per_point(0, 3000) + self.weights() + 1000
+        return self.epochs * (samples * self._per_point(2, 2) + steps * per_step)
+
+    def render_work(self) -> int:
+        """The cost of one frame's grids in weight-visits: grid² points through the network once,
+        and ``mc_passes`` more times when a layer has dropout (Monte-Carlo dropout)."""
+        passes = 1 + (self.mc_passes if any(layer.dropout > 0 for layer in self.layers) else 0)
+        return self.grid * self.grid * passes * self._per_point(16, 16)
 
     def task(self) -> Literal["binary", "multiclass", "regression"]:
         name = self.dataset.name
@@ -167,10 +245,7 @@ class MlpExperiment(BaseModel):
         if name == "blobs":
             return "multiclass"
         if name == "csv" and self.dataset.points:
-            labels = {p[2] for p in self.dataset.points}
-            if not all(float(v).is_integer() for v in labels) or len(labels) > 10:
-                return "regression"
-            return "binary" if len(labels) <= 2 else "multiclass"
+            return points_task(self.dataset.points)
         return "binary"
 
     def resolved_loss(self) -> LossName:

@@ -2,8 +2,9 @@
 
 Like TensorFlow Playground's ``state.ts`` but driven by the pydantic schema: each field's short
 key comes from its declaration (:func:`app.schema.fields.param`). Nested models share their
-parent's prefix (``url=""``) or get their own; a list of models is written ``r0.lr=…&r1.lr=…``;
-sequences are comma-joined. Encoding writes every field that has a value, defaults included, so a
+parent's prefix (``url=""``) or get their own; a list of models is written ``r0.lr=…&r1.lr=…``
+(an empty one as ``r=0``, so it does not read back as the fallback's list); sequences are
+comma-joined. Encoding writes every field that has a value, defaults included, so a
 link keeps its meaning when a default changes.
 
 Decoding is lenient: an invalid value falls back to the default and yields a :class:`Notice`;
@@ -94,6 +95,8 @@ def encode(model: BaseModel, prefix: str = "") -> list[tuple[str, str]]:
         if model_type(info.annotation) is not None:
             pairs += encode(value, key)
         elif list_model_type(info.annotation) is not None:
+            if not value:
+                pairs.append((key, "0"))
             for i, item in enumerate(value):
                 pairs += encode(item, f"{key}{i}.")
         elif _is_sequence(info.annotation):
@@ -120,6 +123,9 @@ def _collect(cls: type[BaseModel], query: Mapping[str, str], prefix: str,
             indices = sorted({int(m.group(1)) for k in query if (m := pattern.match(k))})
             if indices:
                 raw[name] = [_collect(items, query, f"{key}{i}.", used) for i in indices]
+            elif query.get(key) == "0":  # an empty list
+                used.add(key)
+                raw[name] = []
         elif key in query:
             used.add(key)
             text = query[key]

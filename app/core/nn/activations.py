@@ -15,6 +15,8 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import erf, expit
 
+from app.core.nn.registry import from_registry
+
 FloatArray = npt.NDArray[np.floating[Any]]
 
 # keras.activations.selu constants (the same as torch.nn.functional.selu).
@@ -258,11 +260,4 @@ def make_activation(
         return spec
     if spec is None:
         return Linear()
-    if isinstance(spec, str):
-        name, kwargs = spec, {}
-    else:
-        kwargs = dict(spec)
-        name = kwargs.pop("name", "")
-    if name not in ACTIVATIONS:
-        raise ValueError(f"Invalid activation: {name!r} (must be one of {sorted(ACTIVATIONS)})")
-    return ACTIVATIONS[name](**kwargs)
+    return from_registry(ACTIVATIONS, spec, "activation")

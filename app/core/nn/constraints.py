@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from app.core.nn.activations import FloatArray
+from app.core.nn.registry import from_registry
 
 EPSILON = 1e-7
 
@@ -64,13 +65,4 @@ def make_constraint(spec: str | dict[str, Any] | Constraint | None) -> Constrain
     an instance."""
     if spec is None or isinstance(spec, Constraint):
         return spec
-    if isinstance(spec, str):
-        name, kwargs = spec, {}
-    else:
-        kwargs = dict(spec)
-        name = kwargs.pop("name", "")
-    if name not in CONSTRAINTS:
-        raise ValueError(
-            f"Invalid kernel_constraint: {name!r} (must be one of {sorted(CONSTRAINTS)})"
-        )
-    return CONSTRAINTS[name](**kwargs)
+    return from_registry(CONSTRAINTS, spec, "kernel_constraint")

@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from app.core.nn.activations import FloatArray
+from app.core.nn.registry import from_registry
 
 # Standard deviation of a standard normal truncated to [-2, 2] (Keras' constant).
 TRUNCATED_STDDEV_FACTOR = 0.87962566103423978
@@ -291,14 +292,4 @@ def make_initializer(spec: str | dict[str, Any] | Initializer) -> Initializer:
     """
     if isinstance(spec, Initializer):
         return spec
-    if isinstance(spec, str):
-        name, kwargs = spec, {}
-    else:
-        kwargs = dict(spec)
-        name = kwargs.pop("name", "")
-    if name not in INITIALIZERS:
-        raise ValueError(f"Invalid initializer: {name!r} (must be one of {sorted(INITIALIZERS)})")
-    try:
-        return INITIALIZERS[name](**kwargs)
-    except TypeError as exc:
-        raise ValueError(f"Invalid initializer config: {spec!r} ({exc})") from None
+    return from_registry(INITIALIZERS, spec, "initializer")

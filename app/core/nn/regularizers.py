@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from app.core.nn.activations import FloatArray
+from app.core.nn.registry import from_registry
 
 
 def _check_factor(value: float, name: str) -> float:
@@ -100,16 +101,4 @@ def make_regularizer(spec: str | dict[str, Any] | Regularizer | None) -> Regular
     """A regularizer from None, a name, a ``{"name": "l2", "l2": 0.01}`` config or an instance."""
     if spec is None or isinstance(spec, Regularizer):
         return spec
-    if isinstance(spec, str):
-        name, kwargs = spec, {}
-    else:
-        kwargs = dict(spec)
-        name = kwargs.pop("name", "")
-    if name not in REGULARIZERS:
-        raise ValueError(
-            f"Invalid kernel_regularizer: {name!r} (must be one of {sorted(REGULARIZERS)})"
-        )
-    try:
-        return REGULARIZERS[name](**kwargs)
-    except TypeError as exc:
-        raise ValueError(f"Invalid kernel_regularizer config: {spec!r} ({exc})") from None
+    return from_registry(REGULARIZERS, spec, "kernel_regularizer")

@@ -21,7 +21,7 @@ import { cellExperiment, cellRaceUrl } from "./map_race_link.js";
 import { cellText, renderLegend, summaryText } from "./map_readouts.js";
 import { MapResult } from "./map_result.js";
 import { clone, encodePairs, queryString, writeUrl } from "./state.js";
-import { copyText, showNotices, toast } from "./ui.js";
+import { copyLink, copyText, showNotices, toast, wireShareButtons } from "./ui.js";
 
 const INPUT_DEBOUNCE_MS = 300;
 const HIDEABLE = ["surface", "condition_number", "expression", "steps", "tolerance", "optimizer",
@@ -312,9 +312,7 @@ function applyPreset() {
 }
 
 function buildHeader() {
-  $("#btn-copy").addEventListener("click", async () => {
-    if (await copyText(location.href)) toast(t("toast.link_copied"));
-  });
+  wireShareButtons();
   $("#btn-compute").addEventListener("click", () => compute());
   $("#btn-preset-distill").addEventListener("click", applyPreset);
   for (const button of document.querySelectorAll("[data-colour-choice]")) {
@@ -329,12 +327,10 @@ function buildHeader() {
   const plot = $("#map-plot");
   plot.tabIndex = 0;
   plot.addEventListener("keydown", onMapKey);
-  $("#btn-classroom").addEventListener("click", () => $("#classroom-dialog").showModal());
-  $("#classroom-close").addEventListener("click", () => $("#classroom-dialog").close());
   buildClassroomDialog($("#classroom-dialog"), {
     keys: HIDEABLE, hide: state.hide,
     onChange: (list) => { state.hide = list; syncUrl(); applyHidden(document, list); },
-    onCopy: async () => { if (await copyText(location.href)) toast(t("toast.classroom_copied")); },
+    onCopy: () => copyLink("toast.classroom_copied"),
   });
   let resizeTimer = 0;
   window.addEventListener("resize", () => {

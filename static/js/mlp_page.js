@@ -26,7 +26,7 @@ import { buildPresetPicker, takeStory } from "./mlp_presets.js";
 import { Run, TrainingStream } from "./mlp_run.js";
 import { bindPlayer } from "./player.js";
 import { clone, encodePairs, fieldByName, queryString, writeUrl } from "./state.js";
-import { copyText, showNotices, toast } from "./ui.js";
+import { copyLink, copyText, showNotices, toast, wireShareButtons } from "./ui.js";
 
 /** What a teacher can hide with `hide=` (labels: `hide.<key>` in the catalogs). */
 export const HIDE_KEYS = ["presets", "dataset", "samples", "noise", "train_ratio", "data_seed",
@@ -432,18 +432,12 @@ function buildClassroom() {
       applyHidden(document, list);
       queueDraw();
     },
-    onCopy: async () => {
-      if (await copyText(location.href)) toast(t("toast.classroom_copied"));
-    },
+    onCopy: () => copyLink("toast.classroom_copied"),
   });
 }
 
 function buildHeader() {
-  $("#btn-copy").addEventListener("click", async () => {
-    if (await copyText(location.href)) toast(t("toast.link_copied"));
-  });
-  $("#btn-classroom").addEventListener("click", () => $("#classroom-dialog").showModal());
-  $("#classroom-close").addEventListener("click", () => $("#classroom-dialog").close());
+  wireShareButtons();
   $("#btn-add-layer").addEventListener("click", () => {
     if (state.experiment.layers.length >= layerFields.max_length) return;
     state.experiment.layers.push(newLayer(state.experiment.layers, layerFields.fields));

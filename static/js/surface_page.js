@@ -19,7 +19,7 @@ import { clone, fieldByName, pageQuery, writeUrl } from "./state.js";
 import { RaceStream } from "./stream.js";
 import { renderLegend, renderSummary } from "./summary.js";
 import { SurfacePlot } from "./surface_plot.js";
-import { copyText, showNotices, toast } from "./ui.js";
+import { copyLink, showNotices, wireShareButtons } from "./ui.js";
 
 const INPUT_DEBOUNCE_MS = 60;
 // Okabe–Ito (minus yellow, too faint on a pale contour) plus Tol's wine and olive: nine
@@ -342,18 +342,12 @@ function buildClassroom() {
       syncUrl();
       applyHidden(document, list);
     },
-    onCopy: async () => {
-      if (await copyText(location.href)) toast(t("toast.classroom_copied"));
-    },
+    onCopy: () => copyLink("toast.classroom_copied"),
   });
 }
 
 function buildHeader() {
-  $("#btn-copy").addEventListener("click", async () => {
-    if (await copyText(location.href)) toast(t("toast.link_copied"));
-  });
-  $("#btn-classroom").addEventListener("click", () => $("#classroom-dialog").showModal());
-  $("#classroom-close").addEventListener("click", () => $("#classroom-dialog").close());
+  wireShareButtons();
   const add = $("#add-optimizer");
   add.append(...optimizerNames.map((name) => h("option", { value: name }, optimizerLabel(name))));
   add.addEventListener("change", () => {

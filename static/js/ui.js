@@ -44,3 +44,16 @@ export function showNotices(container, notices) {
     h("div", { class: "notice-text" }, h("strong", {}, t("notices.title")), list), close);
   container.hidden = false;
 }
+
+/** Copy the page's link: the experiment, as every control last wrote it. */
+export async function copyLink(message = "toast.link_copied") {
+  if (await copyText(location.href)) toast(t(message));
+}
+
+/** The header's "Copy link" and "Classroom link" buttons, the same on every page. */
+export function wireShareButtons() {
+  const dialog = document.querySelector("#classroom-dialog");
+  document.querySelector("#btn-copy").addEventListener("click", () => copyLink());
+  document.querySelector("#btn-classroom").addEventListener("click", () => dialog.showModal());
+  document.querySelector("#classroom-close").addEventListener("click", () => dialog.close());
+}

@@ -14,7 +14,7 @@ from typing import Literal, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from app.core.formula import FormulaSurface
+from app.core.formula_surface import FormulaSurface
 from app.core.optimizer import Optimizer
 from app.core.surface import Surface
 from app.core.surfaces import make_surface

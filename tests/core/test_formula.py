@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.core.formula import FormulaError, FormulaSurface, parse_formula
+from app.core.formula import FormulaError, parse_formula
+from app.core.formula_surface import FormulaSurface
 from app.core.surfaces import make_surface
 
 

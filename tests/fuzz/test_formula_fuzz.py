@@ -30,9 +30,9 @@ from app.core.formula import (
     MAX_NODES,
     Expr,
     FormulaError,
-    FormulaSurface,
     parse_formula,
 )
+from app.core.formula_surface import FormulaSurface
 from tests.fuzz import FORMULA_TEXTS, count, fuzz_settings, no_gc, report
 
 PARSE_SECONDS = 0.1  # the bound for rejecting (or accepting) any text

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from app.jobs.surface_race import DIVERGENCE_BOUND, build_surface
+from app.jobs.surface_race import DIVERGENCE_BOUND, build_surface, start_point
 from app.schema.map_experiment import LOG_AXES, MapExperiment
 
 
@@ -59,7 +59,7 @@ def axes(experiment: MapExperiment) -> tuple[NDArray[np.float64], NDArray[np.flo
 def run_map(experiment: MapExperiment) -> MapResult:
     """All cells, vectorized: x and y of every run as two (ny, nx) params stepped together."""
     surface = build_surface(experiment)
-    start = experiment.start if experiment.start is not None else surface.default_start
+    start = start_point(experiment, surface)
     lrs, seconds = axes(experiment)
     ny, nx = len(seconds), len(lrs)
     spec = experiment.optimizer.model_copy(update={
@@ -126,7 +126,7 @@ def run_map(experiment: MapExperiment) -> MapResult:
 def scalar_reference(experiment: MapExperiment, row: int, col: int) -> NDArray[np.float64]:
     """One cell's run with the plain single-run code path (for tests and benchmarks)."""
     surface = build_surface(experiment)
-    start = experiment.start if experiment.start is not None else surface.default_start
+    start = start_point(experiment, surface)
     lrs, seconds = axes(experiment)
     spec = experiment.optimizer.model_copy(update={
         "learning_rate": float(lrs[col]), experiment.second: float(seconds[row])})

@@ -46,8 +46,10 @@ def build_surface(choice: SurfaceChoice) -> Surface:
     return make_surface(choice.surface)
 
 
-def start_point(experiment: SurfaceExperiment, surface: Surface) -> tuple[float, float]:
-    return experiment.start if experiment.start is not None else surface.default_start
+def start_point(choice: SurfaceChoice, surface: Surface) -> tuple[float, float]:
+    """The experiment's start, or the surface's classic one when it names none."""
+    start: tuple[float, float] | None = getattr(choice, "start", None)
+    return start if start is not None else surface.default_start
 
 
 @dataclass

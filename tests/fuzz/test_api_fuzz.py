@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import json
 import math
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -45,7 +44,6 @@ from tests.fuzz import (
     surface_dicts,
 )
 
-REQUEST_SECONDS = 10.0  # one small request, generous for a loaded CI machine
 HANG_SECONDS = 60.0  # the guard that turns a hang into a failure
 CLIENT = TestClient(app)
 
@@ -77,14 +75,12 @@ def check_422(body: Any) -> None:
 
 def call(method: str, url: str, **kwargs: Any) -> Any:
     with no_gc(), deadline(HANG_SECONDS, f"{method} {url}"):
-        start = time.perf_counter()
         response = CLIENT.request(method, url, **kwargs)
-        elapsed = time.perf_counter() - start
     count("request")
     assert response.status_code < 500, response.text[:500]
     if response.status_code == 422:
         check_422(response.json())
-    return response, elapsed
+    return response
 
 
 def post_json(url: str, body: Any) -> Any:
@@ -248,9 +244,8 @@ SMALL_MAPS = map_dicts(max_cells=400, max_steps=40)
                                  "factors": [1, 0.5]}}]})
 @example({"noise": 1e308, "steps": 5})
 def test_surface_run_any_body(body):
-    response, elapsed = post_json("/api/surface/run", body)
+    response = post_json("/api/surface/run", body)
     assert response.status_code in (200, 400, 422)
-    assert elapsed < REQUEST_SECONDS
     if response.status_code == 200:
         runs = response.json()["runs"]
         assert len(runs) == len(body.get("runs", [None]))
@@ -272,9 +267,8 @@ def test_surface_run_any_body(body):
           "optimizer": {"optimizer": "adam", "learning_rate": 10}, "epochs": 3,
           "dataset": {"samples": 10}})
 def test_mlp_run_any_body(body):
-    response, elapsed = post_json("/api/mlp/run", body)
+    response = post_json("/api/mlp/run", body)
     assert response.status_code in (200, 400, 422)
-    assert elapsed < REQUEST_SECONDS
     if response.status_code == 200:
         epochs = response.json()["epochs"]
         assert epochs[0]["epoch"] == 0
@@ -289,9 +283,8 @@ def test_mlp_run_any_body(body):
 @example({"surface": "custom", "expression": "1/x", "nx": 4, "ny": 4, "steps": 5,
           "start": [0, 0]})
 def test_map_run_any_body(body):
-    response, elapsed = post_json("/api/map/run", body)
+    response = post_json("/api/map/run", body)
     assert response.status_code in (200, 400, 422)
-    assert elapsed < REQUEST_SECONDS
     if response.status_code == 200:
         data = response.json()
         cells = data["nx"] * data["ny"]
@@ -314,9 +307,8 @@ GRID_VALUES = st.one_of(
 @example({"surface": "custom"})
 @example({"surface": "quadratic", "condition_number": "1000", "n": "200"})
 def test_surface_grid_any_query(query):
-    response, elapsed = call("GET", "/api/surface/grid", params=query)
+    response = call("GET", "/api/surface/grid", params=query)
     assert response.status_code in (200, 422)
-    assert elapsed < REQUEST_SECONDS
     if response.status_code == 200:
         data = response.json()
         assert len(base64.b64decode(data["z"])) == 4 * data["nx"] * data["ny"]
@@ -338,18 +330,18 @@ def test_surface_grid_any_query(query):
     ("/api/surface/run", {"steps": MAX_STEPS + 1}),
     ("/api/surface/run", {"runs": [{"optimizer": "adam"}] * (MAX_RUNS + 1)}),
 ])
-def test_request_beyond_a_cap_is_refused_at_once(url, body):
-    response, elapsed = post_json(url, body)
-    assert response.status_code == 422 and elapsed < 1.0
+def test_request_beyond_a_cap_is_refused(url, body):
+    response = post_json(url, body)
+    assert response.status_code == 422
 
 
-def test_most_expensive_surface_race_answers_in_bounded_time():
+def test_most_expensive_surface_race_answers():
     body = {"surface": "custom", "expression": "+".join(["sin(x)*cos(y)"] * 21)[:279],
             "steps": MAX_STEPS, "noise": 1.0,
             "runs": [{"optimizer": "adam", "clipnorm": 1.0, "schedule": {"name": "cosine"}}]
             * MAX_RUNS}
-    response, elapsed = post_json("/api/surface/run", body)
-    assert response.status_code == 200 and elapsed < 30
+    response = post_json("/api/surface/run", body)
+    assert response.status_code == 200
 
 
 def test_work_caps_leave_room_for_what_the_page_offers():
@@ -391,7 +383,7 @@ POINTS = [[0.0, 0.0, 0.0], [1.0, 1.0, 1.0]] * 5
                       "mc_passes": MAX_MC_PASSES, "epochs": 1}, "(body)", "mc_passes too large"),
 ])
 def test_bad_input_that_was_a_server_error_is_a_422(url, body, field, reason):
-    response, _ = post_json(url, body)
+    response = post_json(url, body)
     assert response.status_code == 422
     errors = response.json()["errors"]
     assert any(e["field"] == field and reason in e["message"] for e in errors), errors
@@ -403,7 +395,7 @@ def test_diverging_regression_reports_null_metrics():
     body = {"dataset": {"name": "reg_plane", "samples": 20}, "epochs": 3, "batch_size": 1,
             "layers": [{"units": 8, "activation": "relu"}], "dtype": "float64",
             "optimizer": {"optimizer": "sgd", "learning_rate": 10}}
-    response, _ = post_json("/api/mlp/run", body)
+    response = post_json("/api/mlp/run", body)
     assert response.status_code == 200
     for epoch in response.json()["epochs"]:
         for key in ("train_metric", "test_metric"):
@@ -414,7 +406,7 @@ def test_map_loss_beyond_float32_travels_as_infinity():
     """Regression: a final loss over float32's range warned while being packed."""
     body = {"surface": "custom", "expression": "x**10", "start": [1e5, 0], "second": "momentum",
             "optimizer": {"optimizer": "sgd", "clipvalue": 1e-6}, "nx": 2, "ny": 2, "steps": 2}
-    response, _ = post_json("/api/map/run", body)
+    response = post_json("/api/map/run", body)
     assert response.status_code == 200
     losses = np.frombuffer(base64.b64decode(response.json()["final_loss"]), dtype="<f4")
     assert np.all(np.isposinf(losses))

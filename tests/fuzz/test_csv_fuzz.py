@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import codecs
 import math
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -17,7 +16,7 @@ from app.core.csv_points import MAX_BYTES, MAX_ERRORS, MAX_ROWS, MIN_ROWS, CsvEr
 from app.main import app
 from tests.fuzz import count, deadline, fuzz_settings, no_gc, report
 
-PARSE_SECONDS = 2.0  # a whole 200 kB file
+HANG_SECONDS = 60.0  # a hang guard, not a speed test: speed lives in bench/
 CLIENT = TestClient(app)
 
 
@@ -73,9 +72,8 @@ def good_csv_texts(draw: st.DrawFn) -> str:
 
 
 def check_parse(data: bytes | str) -> None:
-    start = time.perf_counter()
     try:
-        with no_gc():
+        with no_gc(), deadline(HANG_SECONDS, "parse_csv"):
             parsed = parse_csv(data)
     except CsvError as error:
         assert 1 <= len(error.errors) <= MAX_ERRORS + 1  # + the too_few_rows summary
@@ -90,7 +88,6 @@ def check_parse(data: bytes | str) -> None:
         assert all(math.isfinite(v) for v in parsed.x.ravel().tolist())
         assert all(math.isfinite(v) for v in parsed.y.ravel().tolist())
         assert parsed.task in ("binary", "multiclass", "regression")
-    assert time.perf_counter() - start < PARSE_SECONDS
     count("csv")
 
 

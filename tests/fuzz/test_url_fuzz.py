@@ -3,7 +3,6 @@ the page always answers 200 HTML in bounded time, and valid experiments survive 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
@@ -39,8 +38,7 @@ from tests.fuzz import (
     surface_dicts,
 )
 
-PAGE_SECONDS = 3.0  # one page render (about 20 ms), generous for a loaded CI machine
-DECODE_SECONDS = 2.0  # one link (about 2 ms)
+HANG_SECONDS = 60.0  # a hang guard, not a speed test: speed lives in bench/
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -125,11 +123,8 @@ def test_link_keys_are_unique_per_experiment(cls):
 
 
 def check_decode(cls: type[BaseModel], query: dict[str, str]) -> tuple[BaseModel, list[Notice]]:
-    with no_gc():
-        start = time.perf_counter()
+    with no_gc(), deadline(HANG_SECONDS, "decode"):
         decoded, notices = decode(cls, query, FALLBACKS[cls])
-        elapsed = time.perf_counter() - start
-    assert elapsed < DECODE_SECONDS
     count("url")
     assert isinstance(decoded, cls)
     assert type(decoded).model_validate(decoded.model_dump()) == decoded
@@ -234,14 +229,11 @@ LANGUAGE_HEADERS = st.one_of(
 @example(path="/surface", query="%", language=None)
 def test_page_any_link_answers_200_html_in_bounded_time(path, query, language):
     headers = {"accept-language": language.encode("latin-1")} if language is not None else {}
-    with no_gc(), deadline(10 * PAGE_SECONDS, f"GET {path}?{query[:80]}"):
-        start = time.perf_counter()
+    with no_gc(), deadline(HANG_SECONDS, f"GET {path}?{query[:80]}"):
         response = CLIENT.get(f"{path}?{query}" if query else path, headers=headers)
-        elapsed = time.perf_counter() - start
     count("page")
     assert response.status_code == 200, response.text[:500]
     assert response.headers["content-type"].startswith("text/html")
-    assert elapsed < PAGE_SECONDS
     # whatever the link holds, it cannot open or close a script element
     assert script_tags(response.text) == BASELINE[path]
 

@@ -1,0 +1,40 @@
+"""The app's settings, read once from the environment and injected where they are needed.
+
+``DESCENSO_DATA_DIR``        where the embedded SQLite files live (short links); default
+                             ``~/.local/share/descenso``.
+``DESCENSO_FRAME_ANCESTORS`` who may frame ``embed=1`` pages (a CSP ``frame-ancestors`` source
+                             list); default ``*``. Every other page refuses framing.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+DEFAULT_DATA_DIR = Path.home() / ".local" / "share" / "descenso"
+
+
+class Settings(BaseModel):
+    """Everything the environment decides; tests build their own and override ``get_settings``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    data_dir: Path = DEFAULT_DATA_DIR
+    frame_ancestors: str = "*"
+
+    @classmethod
+    def from_environment(cls) -> Settings:
+        env = os.environ
+        return cls(
+            data_dir=Path(env.get("DESCENSO_DATA_DIR", str(DEFAULT_DATA_DIR))),
+            frame_ancestors=env.get("DESCENSO_FRAME_ANCESTORS", "*"),
+        )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process' settings; a FastAPI dependency (``Depends(get_settings)``)."""
+    return Settings.from_environment()

@@ -6,7 +6,8 @@ one-argument calls of abs sqrt exp log sin cos tan tanh sinh cosh) and rebuilt a
 tree (``formula_tree.py``) that computes f and its exact gradient by forward-mode
 differentiation.
 
-Errors are `FormulaError(code, message, column, token)`, `column` 1-based in the user's text.
+Errors are `FormulaError(code, message, column, token)`, `column` 1-based in the user's text;
+`params` are what a translated message needs (column, token and, per code, the cap broken).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from app.core.formula_tree import (
     Variable,
 )
 
-__all__ = ["FUNCTIONS", "MAX_DEPTH", "MAX_EXPONENT", "MAX_LENGTH", "MAX_NODES", "Expr",
+__all__ = ["CODES", "FUNCTIONS", "MAX_DEPTH", "MAX_EXPONENT", "MAX_LENGTH", "MAX_NODES", "Expr",
            "FormulaError", "parse_formula"]
 
 MAX_LENGTH, MAX_NODES, MAX_DEPTH, MAX_EXPONENT = 300, 200, 30, 100.0
@@ -36,9 +37,18 @@ MAX_LENGTH, MAX_NODES, MAX_DEPTH, MAX_EXPONENT = 300, 200, 30, 100.0
 class FormulaError(ValueError):
     """A formula refused by the parser; `code` lets the UI translate the message."""
 
-    def __init__(self, code: str, message: str, column: int, token: str) -> None:
+    def __init__(self, code: str, message: str, column: int, token: str,
+                 **extra: int | float) -> None:
         super().__init__(message)
         self.code, self.message, self.column, self.token = code, message, column, token
+        self.extra = extra
+
+    @property
+    def params(self) -> dict[str, int | float | str]:
+        """Plain values for a translated message: column and token, and any cap (``max``)."""
+        where: dict[str, int | float | str] = (
+            {} if self.code in _NOWHERE else {"column": self.column, "token": self.token})
+        return {**where, **self.extra}
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -49,6 +59,9 @@ class FormulaError(ValueError):
         }
 
 
+CODES = ("syntax", "node", "name", "call", "exponent", "too_deep", "too_many_nodes",
+         "too_long", "empty")
+_NOWHERE = ("too_long", "empty")  # codes about the whole text, not one place in it
 _ALLOWED_HINT = "use x, y, pi, e or " + ", ".join(FUNCTIONS)
 _SYNTAX_HINT = "formulas use numbers, x, y, pi, e, + - * / ** ^, parentheses and "
 _BINARY_OPS: dict[type[ast.operator], str] = {
@@ -98,13 +111,15 @@ class _Parser:
         self.index.append(len(text))
         self.src = "".join(chars)
 
-    def fail(self, code: str, message: str, start: int, end: int) -> FormulaError:
+    def fail(self, code: str, message: str, start: int, end: int,
+             **extra: int | float) -> FormulaError:
         """FormulaError pointing at src[start:end]; `message` may use {column} and {token}."""
         start = min(max(start, 0), len(self.src))
         end = min(max(end, start), len(self.src))
         column = self.index[start] + 1
         token = self.text[self.index[start] : self.index[end - 1] + 1] if end > start else ""
-        return FormulaError(code, message.format(column=column, token=token), column, token)
+        return FormulaError(code, message.format(column=column, token=token), column, token,
+                            **extra)
 
     def token_at(self, start: int, end: int, skip: bool = True) -> tuple[int, int]:
         """Span of the first token of src[start:end], skipping spaces (and parentheses)."""
@@ -158,14 +173,14 @@ class _Parser:
             raise self.fail(
                 "too_many_nodes",
                 f"formula is too complex: more than {MAX_NODES} terms (at column {{column}})",
-                *self.token_at(start, end),
+                *self.token_at(start, end), max=MAX_NODES,
             )
         if depth > MAX_DEPTH:
             raise self.fail(
                 "too_deep",
                 f"formula is nested too deeply: more than {MAX_DEPTH} "
                 "levels (at column {column})",
-                *self.token_at(start, end),
+                *self.token_at(start, end), max=MAX_DEPTH,
             )
         number = getattr(node, "value", None) if isinstance(node, ast.Constant) else None
         if isinstance(number, int | float) and not isinstance(number, bool):
@@ -270,7 +285,7 @@ class _Parser:
                 f"exponent {{token!r}} at column {{column}} is too large "
                 f"(a constant exponent must be at most {MAX_EXPONENT:g} in absolute "
                 "value)",
-                *self.span(node),
+                *self.span(node), max=MAX_EXPONENT,
             )
 
 
@@ -279,8 +294,9 @@ def parse_formula(text: str) -> Expr:
     if not isinstance(text, str):
         raise TypeError(f"Invalid formula: {text!r} (must be a string)")
     if len(text) > MAX_LENGTH:  # before any other work: a 100 kB text costs nothing
-        message = f"formula is too long: {len(text)} characters (at most {MAX_LENGTH})"
-        raise FormulaError("too_long", message, MAX_LENGTH + 1, "")
+        # the whole text is at fault, not a place in it: column 1, and the cap in the message
+        message = f"formula is too long: {len(text)} characters (max {MAX_LENGTH})"
+        raise FormulaError("too_long", message, 1, "", max=MAX_LENGTH, length=len(text))
     if not text.strip():
         raise FormulaError("empty", "formula is empty", 1, "")
     return _Parser(text).parse()

@@ -9,6 +9,7 @@ keys, so no string exists in one language only.
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 
@@ -32,10 +33,49 @@ def catalog(lang: str) -> dict[str, str]:
     return data
 
 
+def format_number(lang: str, value: float) -> str:
+    """A number as the page's locale writes it (``Intl.NumberFormat``'s habits): Spanish
+    ``0,01`` and ``250.000``, English ``0.01`` and ``250,000``; four-digit numbers are not
+    grouped; very small or large magnitudes stay scientific (``1e-12``)."""
+    text = str(int(value)) if isinstance(value, int) else f"{value:.12g}"
+    text = re.sub(r"e([+-])0*(\d)", lambda m: "e" + m.group(1).replace("+", "") + m.group(2), text)
+    if "e" in text or "n" in text:  # 1e-12, 1e+20, inf, nan: no grouping, no decimal comma
+        return text.replace(".", ",") if lang == "es" else text
+    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+    whole, _, fraction = digits.partition(".")
+    if len(whole) > 4:
+        groups = [whole[max(i - 3, 0):i] for i in range(len(whole), 0, -3)][::-1]
+        whole = ("." if lang == "es" else ",").join(groups)
+    decimal = "," if lang == "es" else "."
+    return sign + whole + (decimal + fraction if fraction else "")
+
+
+def _shown(lang: str, value: object) -> object:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return format_number(lang, value)
+    if isinstance(value, list | tuple):
+        return ", ".join(str(_shown(lang, item)) for item in value)
+    return value
+
+
+class _Params(dict[str, object]):
+    def __missing__(self, key: str) -> str:  # a missing parameter stays visible, never a crash
+        return "{" + key + "}"
+
+
 def translate(lang: str, key: str, **params: object) -> str:
-    """The string ``key`` in ``lang`` with ``{name}`` placeholders filled; the key if missing."""
+    """The string ``key`` in ``lang`` with ``{name}`` placeholders filled, numbers in the
+    language's convention (:func:`format_number`); the key itself if missing."""
     text = catalog(lang).get(key, key)
-    return text.format(**params) if params else text
+    if not params:
+        return text
+    shown = _Params({name: _shown(lang, value) for name, value in params.items()})
+    try:
+        return text.format_map(shown)
+    except (ValueError, IndexError, AttributeError):  # a stray brace in a template
+        return text
 
 
 def negotiate(query_lang: str | None, accept_language: str | None) -> str:

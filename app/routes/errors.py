@@ -9,11 +9,15 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from app.i18n.messages import validation_message
+
 SKIPPED_LOCATIONS = ("body", "query", "path")
 
 
 def field_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
-    """``[{"field": "runs.0.learning_rate", "message": "…", "type": "…"}]`` from pydantic errors."""
+    """``[{"field": "runs.0.learning_rate", "message": "…", "type": "…", "code":
+    "error.less_than_equal", "params": {"le": 10}}]`` from pydantic errors: ``message`` in
+    English, ``code`` + ``params`` for the page's catalog (see ``app/i18n/messages.py``)."""
     out = []
     for error in errors:
         loc = [str(part) for part in error.get("loc", ())]
@@ -21,10 +25,12 @@ def field_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
             loc = loc[1:]
         message = str(error.get("msg", "invalid"))
         message = message.removeprefix("Value error, ")
-        item: dict[str, Any] = {"field": ".".join(loc) or "(body)", "message": message,
-                                "type": error.get("type", "")}
+        error_type = str(error.get("type", ""))
         ctx = error.get("ctx") or {}
-        for key in ("column", "token", "code"):
+        code, params = validation_message(error_type, ctx)
+        item: dict[str, Any] = {"field": ".".join(loc) or "(body)", "message": message,
+                                "type": error_type, "code": code, "params": params}
+        for key in ("column", "token"):  # a formula error's place, as before
             if key in ctx:
                 item[key] = ctx[key]
         out.append(item)

@@ -11,6 +11,7 @@ from fastapi.responses import PlainTextResponse
 from app.core.csv_points import MAX_BYTES, CsvError, parse_csv
 from app.core.optimizers import DEFAULTS
 from app.export import MAX_EXPORT_EPOCHS, keras_script, torch_script
+from app.i18n.messages import csv_message, epoch_outcome
 from app.jobs.mlp_training import MlpTraining
 from app.jobs.workers import run_cpu
 from app.schema.controls import describe, optimizer_catalog
@@ -40,7 +41,8 @@ async def run_mlp(experiment: MlpExperiment) -> dict[str, Any]:
     batches = -(-int(train_size * experiment.dataset.train_ratio) // experiment.batch_size)
     if experiment.epochs * batches > MAX_REQUEST_STEPS:
         raise RequestValidationError([{
-            "loc": ("body", "epochs"), "type": "value_error",
+            "loc": ("body", "epochs"), "type": "too_many_steps",
+            "ctx": {"steps": experiment.epochs * batches, "max": MAX_REQUEST_STEPS},
             "msg": f"epochs × batches per epoch = {experiment.epochs * batches:,} exceeds "
                    f"{MAX_REQUEST_STEPS:,} steps for one request; stream it over /ws/mlp"}])
 
@@ -50,6 +52,7 @@ async def run_mlp(experiment: MlpExperiment) -> dict[str, Any]:
         last = frames[-1]
         return {"task": training.data.task, "loss": training.loss_name,
                 "status": last.status, "diverged_at": last.diverged_at,
+                "outcome": epoch_outcome(last.status, last.diverged_at),
                 "epochs": [f.metrics() for f in frames]}
 
     return await run_cpu(compute)
@@ -66,18 +69,29 @@ async def upload_csv(request: Request) -> dict[str, Any]:
         size += len(chunk)
         if size > MAX_BYTES:
             raise HTTPException(status_code=413, detail={"errors": [{
-                "row": None, "column": None, "code": "too_large",
+                "row": None, "column": None, "code": "csv.too_large",
+                "params": {"max": MAX_BYTES},
                 "message": f"the file is larger than {MAX_BYTES} bytes"}]})
         chunks.append(chunk)
     data = b"".join(chunks)
     try:
         parsed = parse_csv(data)
     except CsvError as error:
-        raise HTTPException(status_code=422, detail=error.to_dict()) from None
+        raise HTTPException(status_code=422, detail=csv_error_detail(error)) from None
     points = [[float(a), float(b), float(c)]
               for (a, b), c in zip(parsed.x.tolist(), parsed.y.tolist(), strict=True)]
     return {"points": points, "task": parsed.task, "n_classes": parsed.n_classes,
             "rows": len(points), "has_header": parsed.has_header}
+
+
+def csv_error_detail(error: CsvError) -> dict[str, Any]:
+    """The 422 body of a refused CSV: each row error with its catalog code and params (the
+    parser's own code becomes ``csv.<code>``; ``message`` stays English)."""
+    errors = []
+    for row_error in error.errors:
+        code, params = csv_message(row_error.code, row_error.row, row_error.column)
+        errors.append({**row_error.to_dict(), "code": code, "params": params})
+    return {"errors": errors, "truncated": error.truncated}
 
 
 @router.get("/schema")

@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import APIRouter, WebSocket
 from pydantic import ValidationError
 
+from app.i18n.messages import epoch_outcome
 from app.jobs.mlp_training import MlpTraining, TrainFrame
 from app.jobs.player import Player
 from app.jobs.workers import run_cpu
@@ -28,6 +29,7 @@ def frame_encoder(training: MlpTraining) -> Any:
         last = frames[-1]
         return {"type": "frame", "gen": generation, "epochs": [f.metrics() for f in frames],
                 "status": last.status, "diverged_at": last.diverged_at,
+                "outcome": epoch_outcome(last.status, last.diverged_at),
                 **training.render()}
     return encode
 
@@ -74,7 +76,8 @@ async def _start(websocket: WebSocket, player: Player[TrainFrame],
         training = await run_cpu(MlpTraining, experiment)
     except ValueError as error:
         await websocket.send_json({"type": "error", "gen": command.gen, "errors": [
-            {"field": "experiment", "message": str(error), "type": "value_error"}]})
+            {"field": "experiment", "message": str(error), "type": "value_error",
+             "code": "ws.experiment", "params": {}}]})
         return
     session["training"] = training
     await websocket.send_json({"type": "started", "gen": command.gen,

@@ -12,17 +12,24 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
 
 from app.i18n import LANGUAGES, catalog, negotiate, translate
+from app.i18n.messages import render
 from app.routes.map_api import map_schema
 from app.routes.mlp_api import mlp_schema, page_default_mlp
 from app.routes.surface_api import surface_schema
 from app.schema.map_experiment import MapExperiment
 from app.schema.mlp_experiment import MlpExperiment
 from app.schema.surface_experiment import SurfaceExperiment, SurfaceView, page_default_experiment
-from app.schema.url_codec import decode
+from app.schema.url_codec import Notice, decode
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent.parent.parent / "templates")
 router = APIRouter(tags=["pages"], include_in_schema=False)
 PAGE_KEYS = ("lang",)
+
+
+def notice_dicts(lang: str, notices: list[Notice]) -> list[dict[str, Any]]:
+    """The link's notices for the page: key, value, English message, code and params, and
+    ``text``, the reason already rendered in the page's language."""
+    return [{**n.to_dict(), "text": render(lang, n.code, n.params)} for n in notices]
 
 
 def _context(request: Request, lang: str, page: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -58,7 +65,7 @@ async def surface_page(
         "schema": await surface_schema(),
         "experiment": experiment.resolved().model_dump(mode="json"),
         "view": view.model_dump(mode="json"),
-        "notices": [n.to_dict() for n in notices + view_notices],
+        "notices": notice_dicts(lang, notices + view_notices),
     }
     context = _context(request, lang, "surface", data)
     return TEMPLATES.TemplateResponse(request, "surface.html", context)
@@ -74,7 +81,7 @@ def _simple_page(page: str, model: type[BaseModel], fallback: Callable[[], BaseM
         experiment, notices = decode(model, query, fallback(), ignore=(*PAGE_KEYS, "hide"))
         hide = [h for h in query.get("hide", "").split(",") if h][:64]
         data = {"schema": await schema(), "experiment": experiment.model_dump(mode="json"),
-                "view": {"hide": hide}, "notices": [n.to_dict() for n in notices]}
+                "view": {"hide": hide}, "notices": notice_dicts(lang, notices)}
         return TEMPLATES.TemplateResponse(request, f"{page}.html",
                                           _context(request, lang, page, data))
     render.__doc__ = f"The {page} page, restored from the link."

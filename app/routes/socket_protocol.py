@@ -1,4 +1,11 @@
-"""The WebSocket control messages and loop; oversized or malformed input closes the socket."""
+"""The WebSocket control messages and loop; oversized or malformed input closes the socket.
+
+Before closing, the server sends ``{"type": "error", "gen": null, "errors": [{"field":
+"message", "message": "…", "type": "…", "code": "ws.bad_json", "params": {}}]}`` (for a
+command that is JSON but not a valid command, the pydantic errors of the message, as a 422
+lists them: ``"field": "count"``, ``"code": "error.less_than_equal"``); the close reason is the
+English message.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from app.jobs.player import Player
 from app.jobs.workers import JOB_SLOTS
+from app.routes.errors import field_errors
 
 MAX_MESSAGE_BYTES = 256 * 1024  # an MLP start may carry 2,000 uploaded points
 CLOSE_TOO_BIG = 1009
@@ -19,12 +27,20 @@ CLOSE_POLICY = 1008
 
 
 class ProtocolError(Exception):
-    """A message the server will not read: it closes the socket with ``code`` and ``reason``."""
+    """A message the server will not read: it closes the socket with ``code`` and ``reason``;
+    ``errors`` (field, message, code, params) go to the page first."""
 
-    def __init__(self, code: int, reason: str) -> None:
+    def __init__(self, code: int, reason: str, errors: list[dict[str, Any]]) -> None:
         super().__init__(reason)
         self.code = code
         self.reason = reason
+        self.errors = errors
+
+
+def _protocol_error(close: int, reason: str, code: str, **params: int) -> ProtocolError:
+    return ProtocolError(close, reason, [{"field": "message", "message": reason,
+                                          "type": code.removeprefix("ws."), "code": code,
+                                          "params": params}])
 
 
 class _Message(BaseModel):
@@ -75,15 +91,17 @@ async def receive_json(websocket: WebSocket) -> Any:
         raise WebSocketDisconnect(message.get("code", 1000))
     text = message.get("text")
     if text is None:
-        raise ProtocolError(CLOSE_UNSUPPORTED, "binary messages are not accepted")
+        raise _protocol_error(CLOSE_UNSUPPORTED, "binary messages are not accepted", "ws.binary")
     # surrogatepass: a lone surrogate (possible where the server does not check UTF-8) is
     # measured, then refused by json.loads, instead of raising here
     if len(text.encode("utf-8", "surrogatepass")) > MAX_MESSAGE_BYTES:
-        raise ProtocolError(CLOSE_TOO_BIG, f"message larger than {MAX_MESSAGE_BYTES} bytes")
+        raise _protocol_error(CLOSE_TOO_BIG, f"message larger than {MAX_MESSAGE_BYTES} bytes",
+                              "ws.too_big", max=MAX_MESSAGE_BYTES)
     try:
         return json.loads(text)
     except (ValueError, RecursionError) as error:
-        raise ProtocolError(CLOSE_UNSUPPORTED, "message is not valid JSON") from error
+        raise _protocol_error(CLOSE_UNSUPPORTED, "message is not valid JSON",
+                              "ws.bad_json") from error
 
 
 def parse_command(message: Any) -> Command:
@@ -93,10 +111,12 @@ def parse_command(message: Any) -> Command:
         first = error.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "message"
         reason = f"invalid message: {where}: {first['msg']}"[:120]
-        raise ProtocolError(CLOSE_POLICY, reason) from error
+        raise ProtocolError(CLOSE_POLICY, reason, field_errors(error.errors())) from error
 
 
 async def close_for(websocket: WebSocket, error: ProtocolError) -> None:
+    """Tell the page why (an ``error`` frame of no generation), then close with the reason."""
+    await websocket.send_json({"type": "error", "gen": None, "errors": error.errors})
     await websocket.close(code=error.code, reason=error.reason)
 
 
@@ -109,7 +129,8 @@ async def serve(websocket: WebSocket, player: Player[Any],
     """The control loop every stream shares: admission, commands, protocol errors, cleanup."""
     await websocket.accept()
     if not JOB_SLOTS.try_acquire():
-        await websocket.send_json({"type": "busy", "message": "server busy, try again"})
+        await websocket.send_json({"type": "busy", "message": "server busy, try again",
+                                   "code": "ws.busy", "params": {}})
         await websocket.close(code=CLOSE_BUSY, reason="server busy, try again")
         return
     try:

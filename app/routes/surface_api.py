@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from app.core.surfaces import SURFACES, make_surface
+from app.i18n.messages import run_message
 from app.jobs.surface_race import RunResult, build_surface, run_race, start_point
 from app.jobs.workers import run_cpu
 from app.schema.controls import describe, optimizer_catalog
@@ -34,6 +35,14 @@ class RunSummaryOut(BaseModel):
     steps_to_tolerance: int | None
 
 
+class OutcomeOut(BaseModel):
+    """Why a run stopped early, for the page's catalog: ``run.diverged`` {step} or
+    ``run.undefined_start`` {x, y}."""
+
+    code: str
+    params: dict[str, float | int | str]
+
+
 class RunOut(BaseModel):
     """One trajectory: ``points[k]`` after k updates, ``losses[k] = f(points[k])``."""
 
@@ -42,6 +51,7 @@ class RunOut(BaseModel):
     losses: list[float]
     status: Literal["ok", "diverged", "off"]
     diverged_at: int | None
+    outcome: OutcomeOut | None = None
     summary: RunSummaryOut
 
 
@@ -65,9 +75,11 @@ class GridQuery(BaseModel):
     n: int = param(120, url="n", ge=10, le=MAX_GRID)
 
 
-def _out(result: RunResult) -> RunOut:
+def _out(result: RunResult, start: tuple[float, float]) -> RunOut:
+    outcome = run_message(result.status, result.diverged_at, start)
     return RunOut(optimizer=result.optimizer, points=result.points, losses=result.losses,
                   status=result.status, diverged_at=result.diverged_at,
+                  outcome=OutcomeOut.model_validate(outcome) if outcome else None,
                   summary=RunSummaryOut.model_validate(result.summary.to_dict()))
 
 
@@ -77,7 +89,8 @@ async def run_surface(experiment: SurfaceExperiment) -> RaceOut:
     def compute() -> RaceOut:
         surface = build_surface(experiment)
         results = run_race(experiment)
-        return RaceOut(start=start_point(experiment, surface), runs=[_out(r) for r in results])
+        start = start_point(experiment, surface)
+        return RaceOut(start=start, runs=[_out(r, start) for r in results])
 
     return await run_cpu(compute)
 

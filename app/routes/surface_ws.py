@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import APIRouter, WebSocket
 from pydantic import ValidationError
 
+from app.i18n.messages import run_message
 from app.jobs.player import Player
 from app.jobs.surface_race import RaceFrame, build_surface, race, start_point
 from app.routes.errors import field_errors
@@ -22,8 +23,10 @@ from app.schema.surface_experiment import SurfaceExperiment
 router = APIRouter(tags=["surface"])
 
 
-def encode_frames(frames: list[RaceFrame], generation: int) -> dict[str, Any]:
-    """Many race frames as one message: per run, the new points and losses since the last one."""
+def encode_frames(frames: list[RaceFrame], generation: int,
+                  start: tuple[float, float] | None = None) -> dict[str, Any]:
+    """Many race frames as one message: per run, the new points and losses since the last one,
+    and ``outcome`` ({code, params}: diverged at step k, undefined at the start) or null."""
     runs = []
     for index in range(len(frames[0].runs)):
         states = [frame.runs[index] for frame in frames]
@@ -33,6 +36,7 @@ def encode_frames(frames: list[RaceFrame], generation: int) -> dict[str, Any]:
             "losses": [s.loss for s in states if s.loss is not None],
             "status": last.status,
             "diverged_at": last.diverged_at,
+            "outcome": run_message(last.status, last.diverged_at, start),
             "summary": last.summary.to_dict(),
         })
     return {"type": "frame", "gen": generation, "from": frames[0].step,
@@ -52,13 +56,16 @@ async def _start(websocket: WebSocket, player: Player[RaceFrame], command: Start
         surface = build_surface(experiment)
     except (ValidationError, ValueError) as error:
         errors = field_errors(error.errors()) if isinstance(error, ValidationError) else [
-            {"field": "experiment", "message": str(error), "type": "value_error"}]
+            {"field": "experiment", "message": str(error), "type": "value_error",
+             "code": "ws.experiment", "params": {}}]
         await websocket.send_json({"type": "error", "gen": command.gen, "errors": errors})
         return
+    start = start_point(experiment, surface)
     await websocket.send_json({
         "type": "started", "gen": command.gen, "steps": experiment.steps,
-        "start": start_point(experiment, surface),
+        "start": start,
         "runs": [{"optimizer": r.optimizer, "enabled": r.enabled} for r in experiment.runs],
     })
-    await player.load(command.gen, lambda: race(experiment), encode_frames, command.mode,
+    await player.load(command.gen, lambda: race(experiment),
+                      lambda frames, gen: encode_frames(frames, gen, start), command.mode,
                       command.speed)

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from app.core.optimizers import DEFAULTS
 from app.schema.fields import param
+from app.schema.invalid import invalid
 from app.schema.optimizer_spec import MIN_LEARNING_RATE, OptimizerSpec
 from app.schema.surface_experiment import MAX_EXPRESSION, SurfaceName, check_expression
 
@@ -60,23 +61,33 @@ class MapExperiment(BaseModel):
     @model_validator(mode="after")
     def _check(self) -> MapExperiment:
         if self.surface == "custom" and not (self.expression and self.expression.strip()):
-            raise ValueError("expression is required when surface is 'custom'")
+            raise invalid("expression_required",
+                          "expression is required when surface is 'custom'", field="surface")
         if self.start is not None and max(abs(v) for v in self.start) > 1e6:
-            raise ValueError("start coordinates must be within ±1e6")
+            raise invalid("start_range", "start coordinates must be within ±1e6",
+                          limit=1_000_000, field="start")
         if not self.lr_min < self.lr_max:
-            raise ValueError("lr_min must be below lr_max")
+            raise invalid("lr_order", "lr_min must be below lr_max", field="lr_min")
         if self.lr_min < MIN_LEARNING_RATE:
-            raise ValueError(f"lr_min must be at least {MIN_LEARNING_RATE:g}")
+            raise invalid("lr_min_too_small", f"lr_min must be at least {MIN_LEARNING_RATE:g}",
+                          min=MIN_LEARNING_RATE, field="lr_min")
         if not self.second_min < self.second_max:
-            raise ValueError("second_min must be below second_max")
+            raise invalid("second_order", "second_min must be below second_max",
+                          field="second_min")
         takes = DEFAULTS[self.optimizer.optimizer]
         if self.second not in takes:
-            raise ValueError(f"{self.optimizer.optimizer} has no {self.second} "
-                             f"(it takes {', '.join(sorted(takes))})")
+            raise invalid("second_not_taken", f"{self.optimizer.optimizer} has no "
+                          f"{self.second} (it takes {', '.join(sorted(takes))})",
+                          optimizer=self.optimizer.optimizer, second=self.second,
+                          takes=", ".join(sorted(takes)), field="second")
         if self.second in ("momentum", "rho", "beta_1", "beta_2") and self.second_max >= 1:
-            raise ValueError(f"{self.second} must stay below 1")
+            raise invalid("second_below_one", f"{self.second} must stay below 1",
+                          second=self.second, field="second_max")
         if self.second in LOG_AXES and self.second_min <= 0:
-            raise ValueError(f"{self.second} is drawn on a log axis: second_min must be > 0")
+            raise invalid("second_log_positive",
+                          f"{self.second} is drawn on a log axis: second_min must be > 0",
+                          second=self.second, field="second_min")
         if self.nx * self.ny * self.steps > MAX_MAP_WORK:
-            raise ValueError(f"nx × ny × steps is capped at {MAX_MAP_WORK:,}")
+            raise invalid("map_too_large", f"nx × ny × steps is capped at {MAX_MAP_WORK:,}",
+                          max=MAX_MAP_WORK, work=self.nx * self.ny * self.steps)
         return self

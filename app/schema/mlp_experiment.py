@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from app.schema.fields import param
+from app.schema.invalid import invalid
 from app.schema.optimizer_spec import OptimizerSpec
 
 MLP_SCHEMA_VERSION = 1
@@ -62,15 +63,21 @@ class DatasetSpec(BaseModel):
         if self.name != "csv":
             return self
         if not self.points:
-            raise ValueError("dataset 'csv' needs points (upload a CSV file)")
+            raise invalid("csv_points_required",
+                          "dataset 'csv' needs points (upload a CSV file)", field="name")
         if len(self.points) < MIN_POINTS:
-            raise ValueError(f"dataset 'csv' needs at least {MIN_POINTS} points "
-                             f"(got {len(self.points)})")
+            raise invalid("csv_too_few_points", f"dataset 'csv' needs at least {MIN_POINTS} "
+                          f"points (got {len(self.points)})", min=MIN_POINTS,
+                          count=len(self.points), field="points")
         if any(abs(p[0]) > MAX_COORDINATE or abs(p[1]) > MAX_COORDINATE for p in self.points):
-            raise ValueError(f"points must lie within ±{MAX_COORDINATE:g} (rescale the data)")
+            raise invalid("points_range",
+                          f"points must lie within ±{MAX_COORDINATE:g} (rescale the data)",
+                          limit=MAX_COORDINATE, field="points")
         if points_task(self.points) == "regression" and any(abs(p[2]) > 1 for p in self.points):
-            raise ValueError("regression targets (labels that are not 10 or fewer integers) "
-                             "must be within [-1, 1]; uploading the CSV rescales them")
+            raise invalid("regression_targets_range",
+                          "regression targets (labels that are not 10 or fewer integers) "
+                          "must be within [-1, 1]; uploading the CSV rescales them",
+                          field="points")
         return self
 
     def size(self) -> int:
@@ -184,19 +191,24 @@ class MlpExperiment(BaseModel):
     @model_validator(mode="after")
     def _check(self) -> MlpExperiment:
         if len(set(self.features)) != len(self.features):
-            raise ValueError("features must not repeat")
+            raise invalid("features_repeat", "features must not repeat", field="features")
         task, loss = self.task(), self.resolved_loss()
         if loss not in LOSSES_FOR_TASK[task]:
-            raise ValueError(f"loss {loss} does not suit a {task} data set "
-                             f"(use {' or '.join(LOSSES_FOR_TASK[task])})")
+            raise invalid("loss_task", f"loss {loss} does not suit a {task} data set "
+                          f"(use {' or '.join(LOSSES_FOR_TASK[task])})", loss=loss, task=task,
+                          allowed=", ".join(LOSSES_FOR_TASK[task]), field="loss")
         if self.training_work() > MAX_TRAINING_WORK:
-            raise ValueError(f"training too large for the server: about {self.training_work():.2g}"
-                             f" weight-visits (at most {MAX_TRAINING_WORK:.2g}); use fewer epochs,"
-                             " samples, layers or units, or a larger batch_size")
+            raise invalid("training_too_large", "training too large for the server: about "
+                          f"{self.training_work():.2g} weight-visits (at most "
+                          f"{MAX_TRAINING_WORK:.2g}); use fewer epochs, samples, layers or "
+                          "units, or a larger batch_size",
+                          work=float(f"{self.training_work():.2g}"), max=MAX_TRAINING_WORK)
         if self.render_work() > MAX_RENDER_WORK:
-            raise ValueError(f"grid × mc_passes too large for this network: about "
-                             f"{self.render_work():.2g} weight-visits per frame (at most "
-                             f"{MAX_RENDER_WORK:.2g}); use a coarser grid or fewer mc_passes")
+            raise invalid("render_too_large", "grid × mc_passes too large for this network: "
+                          f"about {self.render_work():.2g} weight-visits per frame (at most "
+                          f"{MAX_RENDER_WORK:.2g}); use a coarser grid or fewer mc_passes",
+                          work=float(f"{self.render_work():.2g}"), max=MAX_RENDER_WORK,
+                          field="grid")
         return self
 
     def weights(self) -> int:

@@ -18,6 +18,7 @@ from app.core.optimizer import Optimizer
 from app.core.optimizers import DEFAULTS, KERAS_CLASS, OPTIMIZERS
 from app.core.schedules import SCHEDULES, Schedule
 from app.schema.fields import param
+from app.schema.invalid import invalid
 
 OptimizerName = Literal[
     "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamax", "nadam", "adamw"
@@ -75,18 +76,22 @@ class ScheduleSpec(BaseModel):
         if self.name != "piecewise":
             return self
         if not self.boundaries:
-            raise ValueError("a piecewise schedule needs at least one boundary")
+            raise invalid("piecewise_needs_boundary",
+                          "a piecewise schedule needs at least one boundary", field="boundaries")
         if len(self.factors) != len(self.boundaries) + 1:
-            raise ValueError(
-                f"factors needs one more entry than boundaries "
-                f"({len(self.boundaries)} boundaries, {len(self.factors)} factors)"
-            )
+            raise invalid("factors_count", f"factors needs one more entry than boundaries "
+                          f"({len(self.boundaries)} boundaries, {len(self.factors)} factors)",
+                          boundaries=len(self.boundaries), factors=len(self.factors),
+                          field="factors")
         if any(b <= a for a, b in zip(self.boundaries, self.boundaries[1:], strict=False)):
-            raise ValueError("boundaries must be strictly increasing")
+            raise invalid("boundaries_increasing", "boundaries must be strictly increasing",
+                          field="boundaries")
         if any(not 0 <= b <= MAX_BOUNDARY for b in self.boundaries):
-            raise ValueError(f"boundaries must be in [0, {MAX_BOUNDARY:.0e}]")
+            raise invalid("boundaries_range", f"boundaries must be in [0, {MAX_BOUNDARY:.0e}]",
+                          max=MAX_BOUNDARY, field="boundaries")
         if any(not (MIN_FACTOR <= f <= 100) for f in self.factors):
-            raise ValueError(f"factors must be in [{MIN_FACTOR:g}, 100]")
+            raise invalid("factors_range", f"factors must be in [{MIN_FACTOR:g}, 100]",
+                          min=MIN_FACTOR, max=100, field="factors")
         return self
 
     def build(self, learning_rate: float | NDArray[np.float64], total_steps: int) -> Any:
@@ -151,18 +156,22 @@ class OptimizerSpec(BaseModel):
     @model_validator(mode="after")
     def _check_applicable(self) -> OptimizerSpec:
         if self.learning_rate is not None and self.learning_rate < MIN_LEARNING_RATE:
-            raise ValueError(f"learning_rate must be at least {MIN_LEARNING_RATE:g}")
+            raise invalid("learning_rate_too_small",
+                          f"learning_rate must be at least {MIN_LEARNING_RATE:g}",
+                          min=MIN_LEARNING_RATE, field="learning_rate")
         allowed = DEFAULTS[self.optimizer]
         for name in HYPERPARAMETERS:
             if getattr(self, name) is not None and name not in allowed:
-                raise ValueError(
-                    f"{name} does not apply to {self.optimizer} "
-                    f"(it takes {', '.join(sorted(allowed))})"
-                )
+                raise invalid("hyperparameter_not_applicable",
+                              f"{name} does not apply to {self.optimizer} "
+                              f"(it takes {', '.join(sorted(allowed))})", name=name,
+                              optimizer=self.optimizer, takes=", ".join(sorted(allowed)),
+                              field=name)
         clips = [name for name in CLIPPING if getattr(self, name) is not None]
         if len(clips) > 1:
-            raise ValueError(
-                f"set at most one of clipvalue, clipnorm, global_clipnorm (got {clips})")
+            raise invalid("clipping_exclusive", "set at most one of clipvalue, clipnorm, "
+                          f"global_clipnorm (got {', '.join(clips)})", given=", ".join(clips),
+                          field=clips[-1])
         return self
 
     def hyperparameters(self) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from pydantic_core import PydanticCustomError
 from app.core.formula import FormulaError, parse_formula
 from app.core.surfaces import SURFACES
 from app.schema.fields import param
+from app.schema.invalid import invalid
 from app.schema.optimizer_spec import OptimizerSpec
 
 SurfaceName = Literal[
@@ -30,10 +31,9 @@ def check_expression(value: str | None) -> str | None:
     try:
         parse_formula(value)
     except FormulaError as error:
+        # type formula_<code>; ctx: the English message, and the params a catalog entry uses
         raise PydanticCustomError(
-            f"formula_{error.code}", "{message}",
-            {"message": error.message, "column": error.column, "token": error.token,
-             "code": error.code},
+            f"formula_{error.code}", "{message}", {"message": error.message, **error.params},
         ) from None
     return value
 
@@ -82,16 +82,19 @@ class SurfaceExperiment(BaseModel):
     @model_validator(mode="after")
     def _check_surface(self) -> SurfaceExperiment:
         if self.surface == "custom" and not (self.expression and self.expression.strip()):
-            raise ValueError("expression is required when surface is 'custom'")
+            raise invalid("expression_required",
+                          "expression is required when surface is 'custom'", field="surface")
         if self.window is not None:
             xmin, xmax, ymin, ymax = self.window
             if not (xmin < xmax and ymin < ymax):
-                raise ValueError(
-                    "window must be (xmin, xmax, ymin, ymax) with xmin < xmax, ymin < ymax")
+                raise invalid("window_order", "window must be (xmin, xmax, ymin, ymax) with "
+                              "xmin < xmax, ymin < ymax", field="window")
             if max(abs(v) for v in self.window) > 1e4:
-                raise ValueError("window coordinates must be within ±10000")
+                raise invalid("window_range", "window coordinates must be within ±10000",
+                              limit=10_000, field="window")
         if self.start is not None and max(abs(v) for v in self.start) > 1e6:
-            raise ValueError("start coordinates must be within ±1e6")
+            raise invalid("start_range", "start coordinates must be within ±1e6",
+                          limit=1_000_000, field="start")
         return self
 
     def resolved(self) -> SurfaceExperiment:

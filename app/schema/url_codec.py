@@ -8,7 +8,9 @@ comma-joined. Encoding writes every field that has a value, defaults included, s
 link keeps its meaning when a default changes.
 
 Decoding is lenient: an invalid value falls back to the default and yields a :class:`Notice`;
-an unknown key is ignored with a notice. (The JSON API is strict instead: 422.)
+an unknown key is ignored with a notice. (The JSON API is strict instead: 422.) A notice names
+the link key and the text given for it, with an English ``message`` and a catalog ``code`` +
+``params`` for the page (``app/i18n/messages.py``).
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ import copy
 import re
 import types
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
+
+from app.i18n.messages import Params, validation_message
 
 MAX_QUERY_KEYS = 600
 MAX_VALUE_LENGTH = 400
@@ -31,14 +35,17 @@ M = TypeVar("M", bound=BaseModel)
 
 @dataclass(frozen=True)
 class Notice:
-    """A link parameter that could not be used."""
+    """A link parameter that could not be used: its key, the text given, and why."""
 
     key: str
     value: str
     message: str
+    code: str = "error.invalid"
+    params: Params = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, str]:
-        return {"key": self.key, "value": self.value, "message": self.message}
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "value": self.value, "message": self.message,
+                "code": self.code, "params": dict(self.params)}
 
 
 def _strip_optional(annotation: Any) -> Any:
@@ -140,13 +147,18 @@ def _location_key(cls: type[BaseModel], loc: tuple[int | str, ...]) -> str:
     """The link key of a pydantic error location (best effort, for the notice)."""
     parts: list[str] = []
     model: type[BaseModel] | None = cls
+    in_list = False  # the last key named a list of models: an index follows, as in r0.
     for item in loc:
         if model is not None and isinstance(item, str) and item in model.model_fields:
             annotation = model.model_fields[item].annotation
             parts.append(url_key(model, item))
-            model = model_type(annotation) or list_model_type(annotation)
-        elif isinstance(item, int):
+            items = list_model_type(annotation)
+            model, in_list = model_type(annotation) or items, items is not None
+        elif isinstance(item, int) and in_list:
             parts.append(f"{item}.")
+            in_list = False
+        else:  # an element of a plain sequence (x0=1,2 is one key) or pydantic's own step
+            break
     return "".join(parts).replace("..", ".")
 
 
@@ -207,7 +219,8 @@ def decode(
     query = dict(list(query.items())[:MAX_QUERY_KEYS])
     for key, value in list(query.items()):
         if len(value) > MAX_VALUE_LENGTH:
-            notices.append(Notice(key, value[:40] + "…", "value too long"))
+            notices.append(Notice(key, value[:40] + "…", "value too long",
+                                  "link.value_too_long", {"max": MAX_VALUE_LENGTH}))
             del query[key]
     used: set[str] = set()
     raw = _collect(cls, query, "", used)
@@ -220,9 +233,19 @@ def decode(
         except ValidationError as error:
             first = error.errors()[0]
             loc = tuple(first["loc"])
+            ctx = first.get("ctx") or {}
+            blamed, owner = ctx.get("field"), _owner(cls, loc)
+            in_list = bool(loc) and isinstance(loc[-1], int)  # a bad list item goes whole
+            if (isinstance(blamed, str) and owner is not None and not in_list
+                    and blamed in owner.model_fields):
+                # a rule over several fields (app/schema/invalid.py) names the one to reset
+                loc = (*loc, blamed)
             shown = _location_key(cls, loc)
-            value = first.get("input")
-            notices.append(Notice(shown, _short(value), first["msg"]))
+            value = query[shown] if shown in query else _child_at(merged, loc)
+            code, params = validation_message(str(first["type"]), ctx)
+            if all(n.key != shown for n in notices):  # one notice per key, the first reason
+                notices.append(Notice(shown, _short(value), _english(first["msg"]), code,
+                                      params))
             if not loc or loc[0] not in raw or not _repair(merged, loc, base):
                 # nothing in the link to blame: the link as a whole is unusable
                 return fallback, notices
@@ -231,10 +254,49 @@ def decode(
     ignored = set(ignore)
     for key in query:
         if key not in used and key not in ignored:
-            notices.append(Notice(key, _short(query[key]), "unknown parameter"))
+            notices.append(Notice(key, _short(query[key]), "unknown parameter",
+                                  "link.unknown_parameter"))
     return model, notices
 
 
+def _owner(cls: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseModel] | None:
+    """The model a location points at (``loc`` of a model-level error), if it is one."""
+    model: type[BaseModel] | None = cls
+    for item in loc:
+        if model is None:
+            return None
+        if isinstance(item, str):
+            if item not in model.model_fields:
+                return None
+            annotation = model.model_fields[item].annotation
+            model = model_type(annotation) or list_model_type(annotation)
+    return model
+
+
+def _child_at(raw: Any, loc: tuple[int | str, ...]) -> Any:
+    node = raw
+    for item in loc:
+        node = _child(node, item)
+        if node is _MISSING:
+            return None
+    return node
+
+
+def _english(message: str) -> str:
+    return message.removeprefix("Value error, ")
+
+
 def _short(value: Any) -> str:
-    text = value if isinstance(value, str) else repr(value)
+    """The link text a notice quotes: a string as given, a number as written, never a repr of a
+    dict or list (those are whole models, named by the key instead)."""
+    if isinstance(value, bool):
+        text = "1" if value else "0"
+    elif isinstance(value, int | float):
+        text = _format_scalar(value)
+    elif isinstance(value, str):
+        text = value
+    elif isinstance(value, list | tuple) and all(isinstance(v, str | int | float) for v in value):
+        text = ",".join(str(v) for v in value)
+    else:
+        text = ""
     return text if len(text) <= 60 else text[:57] + "…"

@@ -168,7 +168,9 @@ def test_parse_formula_rejects_a_100kb_formula_before_parsing():
     text = "x+" * 50_000 + "x"
     with pytest.raises(FormulaError) as info:
         parse_formula(text)
-    assert (info.value.code, info.value.column) == ("too_long", 301)
+    assert (info.value.code, info.value.column) == ("too_long", 1)
+    assert info.value.params == {"max": 300, "length": len(text)}
+    assert "too long" in info.value.message and "(max 300)" in info.value.message
 
 
 def test_parse_formula_caps_nodes_and_depth():

@@ -182,4 +182,4 @@ def test_upload_huge_body_is_refused_while_streaming():
         response = CLIENT.post("/api/mlp/csv", content=chunks())
     count("request")
     assert response.status_code == 413
-    assert response.json()["detail"]["errors"][0]["code"] == "too_large"
+    assert response.json()["detail"]["errors"][0]["code"] == "csv.too_large"

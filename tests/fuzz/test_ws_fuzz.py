@@ -105,6 +105,8 @@ def check_message(message: dict[str, Any]) -> None:
         for error in message["errors"]:
             assert isinstance(error["field"], str) and error["field"], error
             assert isinstance(error["message"], str) and error["message"], error
+            assert isinstance(error["code"], str) and error["code"], error
+            assert isinstance(error["params"], dict), error
 
 
 def converse(path: str, sent: list[str | bytes]) -> str:
@@ -192,6 +194,9 @@ def test_socket_bad_message_closes_with_its_code_and_a_reason(path, message, cod
             ws.send_bytes(message)
         else:
             ws.send_text(message)
+        error = ws.receive_json()  # the reason, as codes the page translates, then the close
+        assert error["type"] == "error" and error["gen"] is None, error
+        assert all(e["code"] and isinstance(e["params"], dict) for e in error["errors"]), error
         with pytest.raises(WebSocketDisconnect) as closed:
             ws.receive_json()
     count("ws")

@@ -54,7 +54,8 @@ def test_mlp_csv_upload_good_and_bad_rows():
     bad = client.post("/api/mlp/csv", content="1,2,0\n3,x,1\n" + rows)
     assert bad.status_code == 422
     errors = bad.json()["detail"]["errors"]
-    assert {"row": 2, "column": 2, "code": "number"}.items() <= errors[0].items()
+    assert {"row": 2, "column": 2, "code": "csv.number",
+            "params": {"row": 2, "column": 2}}.items() <= errors[0].items()
     huge = client.post("/api/mlp/csv", content=b"1,2,0\n" * 50_000)
     assert huge.status_code == 413
 

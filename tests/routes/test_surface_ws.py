@@ -94,6 +94,9 @@ def test_ws_malformed_and_oversized_messages_close_with_reason():
                           ("x" * (MAX_MESSAGE_BYTES + 1), 1009)):
         with client.websocket_connect("/ws/surface") as ws:
             ws.send_text(payload)
+            error = ws.receive_json()
+            assert error["type"] == "error" and error["gen"] is None
+            assert error["errors"][0]["code"].startswith(("ws.", "error.")), error
             message = ws.receive()
             assert message["type"] == "websocket.close"
             assert message["code"] == code and message.get("reason")

@@ -2,8 +2,7 @@
 
 Floats are written with ``repr`` (the shortest text that reads back to the same float), so a
 table parses back to exactly the JSON's numbers; a missing value (a non-finite metric, which
-the JSON sends as null) is an empty cell. ``decimal=","`` writes what a Spanish spreadsheet
-opens by double-click: ``;`` between columns and decimal commas.
+the JSON sends as null) is an empty cell.
 """
 
 from __future__ import annotations
@@ -11,14 +10,13 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from typing import Any, Literal
+from typing import Any
 
 from app.jobs.surface_race import RunResult
 
 SURFACE_COLUMNS = ("run", "optimizer", "step", "x", "y", "loss")
 MLP_COLUMNS = ("epoch", "step", "train_loss", "test_loss", "train_metric", "test_metric",
                "learning_rate")
-Decimal = Literal[".", ","]
 
 
 def surface_rows(results: Sequence[RunResult]) -> Iterable[tuple[Any, ...]]:
@@ -35,19 +33,16 @@ def mlp_rows(epochs: Sequence[dict[str, Any]]) -> Iterable[tuple[Any, ...]]:
         yield tuple(metrics[name] for name in MLP_COLUMNS)
 
 
-def _cell(value: Any, decimal: Decimal) -> str:
+def _cell(value: Any) -> str:
     if value is None:
         return ""
-    if isinstance(value, float):
-        text = repr(value)
-        return text.replace(".", ",") if decimal == "," else text
-    return str(value)
+    return repr(value) if isinstance(value, float) else str(value)
 
 
-def to_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]], decimal: Decimal = ".") -> str:
+def to_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     """A header line and the rows, CRLF line ends (RFC 4180)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";" if decimal == "," else ",", lineterminator="\r\n")
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
-    writer.writerows([_cell(v, decimal) for v in row] for row in rows)
+    writer.writerows([_cell(v) for v in row] for row in rows)
     return buffer.getvalue()

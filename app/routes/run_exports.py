@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 
@@ -19,9 +19,6 @@ router = APIRouter(prefix="/api", tags=["export"])
 
 CSV_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"description": "A CSV table, one row per step", "content": {"text/csv": {}}}}
-DecimalQuery = Annotated[Literal["point", "comma"], Query(
-    description="point: ',' between columns and 1.5 (default); comma: ';' and 1,5, what a "
-                "spreadsheet in Spanish opens directly")]
 
 
 def _csv(text: str, name: str) -> Response:
@@ -30,19 +27,18 @@ def _csv(text: str, name: str) -> Response:
 
 
 @router.post("/surface/export/csv", response_class=Response, responses=CSV_RESPONSES)
-async def export_surface_csv(experiment: SurfaceExperiment,
-                             decimal: DecimalQuery = "point") -> Response:
+async def export_surface_csv(experiment: SurfaceExperiment) -> Response:
     """The race of ``/api/surface/run`` as ``run,optimizer,step,x,y,loss`` (run = index in
     ``runs``; step 0 = the start; a diverged run stops at its last finite point)."""
     def compute() -> str:
         rows = surface_rows(run_race(experiment))
-        return to_csv(SURFACE_COLUMNS, rows, "," if decimal == "comma" else ".")
+        return to_csv(SURFACE_COLUMNS, rows)
 
     return _csv(await run_cpu(compute), "descenso_surface_run.csv")
 
 
 @router.post("/mlp/export/csv", response_class=Response, responses=CSV_RESPONSES)
-async def export_mlp_csv(experiment: MlpExperiment, decimal: DecimalQuery = "point") -> Response:
+async def export_mlp_csv(experiment: MlpExperiment) -> Response:
     """The training of ``/api/mlp/run`` as ``epoch,step,train_loss,test_loss,train_metric,
     test_metric,learning_rate`` (epoch 0 = before training; a non-finite value is empty)."""
     reason = oversize_reason(experiment)
@@ -52,6 +48,6 @@ async def export_mlp_csv(experiment: MlpExperiment, decimal: DecimalQuery = "poi
 
     def compute() -> str:
         rows = mlp_rows(run_training(experiment)["epochs"])
-        return to_csv(MLP_COLUMNS, rows, "," if decimal == "comma" else ".")
+        return to_csv(MLP_COLUMNS, rows)
 
     return _csv(await run_cpu(compute), "descenso_mlp_run.csv")

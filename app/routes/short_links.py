@@ -97,14 +97,9 @@ def shorten(link: ShortLinkIn,
     return ShortLinkOut(code=code, short_url=SHORT_PREFIX + code, url=link.url)
 
 
-MISSING_RESPONSES: dict[int | str, dict[str, Any]] = {
-    307: {"description": "Redirect to the stored link"},
-    404: {"description": "An HTML page saying the code is unknown",
-          "content": {"text/html": {}}}}
-
-
+# A page route like /surface (a redirect or an HTML page, not JSON): not in the OpenAPI document.
 @router.get(SHORT_PREFIX + "{code}", response_class=RedirectResponse, status_code=307,
-            responses=MISSING_RESPONSES)
+            include_in_schema=False)
 def open_short_link(code: str, request: Request,
                     store: Annotated[ShortLinkStore, Depends(link_store)],
                     accept_language: Annotated[str | None, Header()] = None) -> Response:

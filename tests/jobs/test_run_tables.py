@@ -12,11 +12,6 @@ def test_to_csv_writes_repr_floats_and_empty_cells():
     assert text == "a,b,c\r\n0,0.30000000000000004,\r\n1,1e-300,adam\r\n"
 
 
-def test_to_csv_decimal_comma_uses_semicolons():
-    text = to_csv(("a", "b"), [(2, -1.5), (3, 2.5e-07)], decimal=",")
-    assert text == "a;b\r\n2;-1,5\r\n3;2,5e-07\r\n"
-
-
 def test_request_steps_counts_batches_of_the_training_split():
     experiment = MlpExperiment.model_validate(
         {"dataset": {"name": "xor", "samples": 200, "train_ratio": 0.5}, "batch_size": 30,

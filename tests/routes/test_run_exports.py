@@ -32,15 +32,15 @@ DIVERGING = {
 }
 
 
-def read_csv(response: Any, delimiter: str = ",") -> list[dict[str, str]]:
+def read_csv(response: Any) -> list[dict[str, str]]:
     assert response.status_code == 200, response.text[:300]
     assert response.headers["content-type"].startswith("text/csv")
     assert response.headers["content-disposition"].startswith("attachment; filename=")
-    return list(csv.DictReader(io.StringIO(response.text), delimiter=delimiter))
+    return list(csv.DictReader(io.StringIO(response.text)))
 
 
-def number(text: str, decimal: str = ".") -> float | None:
-    return None if text == "" else float(text.replace(decimal, "."))
+def number(text: str) -> float | None:
+    return None if text == "" else float(text)
 
 
 def test_surface_csv_equals_the_json_of_the_same_race():
@@ -75,19 +75,6 @@ def test_mlp_csv_equals_the_json_of_the_same_training(body):
         assert training["status"] == "diverged" and rows[-1]["train_loss"] == ""
 
 
-def test_csv_with_decimal_commas_for_spanish_spreadsheets():
-    point = read_csv(client.post("/api/surface/export/csv", json=RACE))
-    comma = read_csv(client.post("/api/surface/export/csv", params={"decimal": "comma"},
-                                 json=RACE), delimiter=";")
-    assert len(point) == len(comma)
-    for a, b in zip(point, comma, strict=True):
-        assert "." not in b["x"] + b["loss"]
-        assert number(b["x"], ",") == float(a["x"]) and number(b["loss"], ",") == float(a["loss"])
-    mlp = read_csv(client.post("/api/mlp/export/csv", params={"decimal": "comma"},
-                               json=TRAINING), delimiter=";")
-    assert number(mlp[-1]["learning_rate"], ",") == pytest.approx(0.03)
-
-
 @pytest.mark.parametrize(("path", "body", "field"), [
     ("/api/surface/export/csv", {**RACE, "steps": 0}, "steps"),
     ("/api/surface/export/csv", {**RACE, "runs": [{"optimizer": "adamz"}]}, "runs.0.optimizer"),
@@ -98,8 +85,3 @@ def test_csv_export_bad_body_is_422_with_field(path, body, field):
     response = client.post(path, json=body)
     assert response.status_code == 422
     assert field in [e["field"] for e in response.json()["errors"]]
-
-
-def test_csv_export_bad_decimal_is_422():
-    response = client.post("/api/surface/export/csv", params={"decimal": "dot"}, json=RACE)
-    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "decimal"

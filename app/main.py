@@ -17,6 +17,8 @@ from app.routes import (
     mlp_api,
     mlp_ws,
     pages,
+    run_exports,
+    short_links,
     surface_api,
     surface_ws,
     vendor,
@@ -66,7 +68,8 @@ def create_app() -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.add_exception_handler(RequestValidationError, validation_error_response)  # type: ignore[arg-type]
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (health, vendor, pages, surface_api, surface_ws, mlp_api, mlp_ws, map_api):
+    for module in (health, vendor, pages, surface_api, surface_ws, mlp_api, mlp_ws, map_api,
+                   short_links, run_exports):
         app.include_router(module.router)
     return app
 

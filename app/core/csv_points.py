@@ -1,10 +1,18 @@
 """Parse an uploaded CSV of 2D points (x1, x2, label-or-target) into arrays for the playground.
 
-Format: three columns separated by ``,`` or ``;`` (``;`` when the first non-blank line holds
-one), decimal points (``1.5``; a decimal comma gets a hint), optional header row (the first
-non-blank line is a header when none of its fields is a number), optional double quotes,
+Format: three columns separated by ``,``, ``;`` or a TAB, numbers with a decimal point
+(``1.5``) or a decimal comma (``1,5``, as Spanish spreadsheets write them: ``4,07;4,18;1``),
+an optional exponent (``1,5E-03``) and no thousands separators; optional header row (the first
+non-blank line is a header when none of its fields is a number, split by any of the separators;
+it may use another separator than the rows, as long as it has three names), optional quotes,
 blank lines skipped, LF / CRLF / CR line ends, UTF-8 with or without BOM. Caps: at most
 ``MAX_BYTES`` (200 kB = 200,000 bytes, checked before decoding), 10 to 5,000 data rows.
+
+The separator is the one of ``;``, TAB and ``,`` that splits the most of the first
+``SNIFF_LINES`` lines into three numbers (``1,5;2,5;0`` is ``;`` with decimal commas: split at
+the commas its fields are not numbers; ``1.5,2.5,0`` is ``,``), else into three fields (ties
+in that order), else the first of them that the first line contains. So the rows decide, not
+the header, and a decimal comma in a ``,``-separated file must be quoted (``"1,5"``).
 
 Task, decided from the third column:
 - every label an integer and exactly 2 distinct values -> "binary": the smaller maps to 0,
@@ -36,13 +44,16 @@ MAX_BYTES = 200_000
 MAX_ROWS = 5000
 MIN_ROWS = 10
 MAX_ERRORS = 20
+SNIFF_LINES = 50
+DELIMITERS = (";", "\t", ",")
+_NAMES = {";": "';'", "\t": "a TAB", ",": "','"}
 COLUMN_NAMES = ("x1", "x2", "label")
 
 ErrorCode = Literal["columns", "number", "nan", "inf", "empty", "labels", "too_many_rows",
                     "too_large", "too_few_rows", "encoding"]
 
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
-_DECIMAL_COMMA = re.compile(r"[+-]?\d*,\d+")
+_NUMBER = re.compile(r"[+-]?(?:\d+[.,]?\d*|[.,]\d+)(?:[eE][+-]?\d+)?")
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:[.,\u00a0 ']\d{3})+(?:[.,]\d+)?")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
@@ -115,6 +126,19 @@ def _decode(data: bytes | str) -> str:
     return text
 
 
+def _sniff(lines: list[str]) -> str:
+    """The separator: the one of ``DELIMITERS`` that splits the most lines into three numbers,
+    else into three fields, else the first of them in the first line."""
+    sample = lines[:SNIFF_LINES]
+    splits = {d: [_split(line, d) for line in sample if d in line] for d in DELIMITERS}
+    for good in (lambda f: len(f) == 3 and all(_NUMBER.fullmatch(x) for x in f),
+                 lambda f: len(f) == 3):
+        scores = [sum(map(good, splits[d])) for d in DELIMITERS]
+        if max(scores):
+            return DELIMITERS[scores.index(max(scores))]
+    return next((d for d in DELIMITERS if d in lines[0]), ",")
+
+
 def _split(line: str, delimiter: str) -> list[str]:
     try:
         fields = next(csv.reader([line], delimiter=delimiter))
@@ -134,7 +158,7 @@ def _cell(line_no: int, column: int, field: str) -> float | RowError:
     if not field:
         return RowError(line_no, column, "empty", f"{name} is empty")
     if _NUMBER.fullmatch(field):
-        value = float(field)
+        value = float(field.replace(",", "."))
         if math.isfinite(value):
             return value
         return RowError(line_no, column, "inf", f"{name}: {_clip(field)} is too large (overflows)")
@@ -143,7 +167,7 @@ def _cell(line_no: int, column: int, field: str) -> float | RowError:
         return RowError(line_no, column, "nan", f"{name} is NaN (must be a finite number)")
     if word in ("inf", "infinity"):
         return RowError(line_no, column, "inf", f"{name} is infinite (must be a finite number)")
-    hint = "; use a decimal point, e.g. 1.5" if _DECIMAL_COMMA.fullmatch(field) else ""
+    hint = "; write it without thousands separators" if _GROUPED.fullmatch(field) else ""
     return RowError(line_no, column, "number", f"{name}: {_clip(field)} is not a number{hint}")
 
 
@@ -176,15 +200,17 @@ def parse_csv(data: bytes | str) -> ParsedPoints:
     lines = [(i, line) for i, line in enumerate(_LINE_BREAK.split(text), 1) if line.strip()]
     if not lines:
         raise _fail("empty", "File is empty")
-    delimiter = ";" if ";" in lines[0][1] else ","
+    delimiter = _sniff([line for _, line in lines])
     first = _split(lines[0][1], delimiter)
-    has_header = any(first) and not any(_NUMBER.fullmatch(f) for f in first)
+    # a header has no number in it, however it is split (``1;2;0`` atop a ``,`` file is data)
+    has_header = any(first) and not any(_NUMBER.fullmatch(f) for d in DELIMITERS
+                                        for f in _split(lines[0][1], d))
     errors: list[RowError] = []
     if has_header:
-        if len(first) != 3:
+        if len(first) != 3 and not any(len(_split(lines[0][1], d)) == 3 for d in DELIMITERS):
             errors.append(RowError(lines[0][0], None, "columns", f"Header has {len(first)} "
                                    f"columns; expected 3 (x1, x2, label) separated by "
-                                   f"{delimiter!r}"))
+                                   f"{_NAMES[delimiter]}"))
         lines = lines[1:]
     if len(lines) > MAX_ROWS:
         raise _fail("too_many_rows", f"File has {len(lines):,} data rows; at most {MAX_ROWS:,} "
@@ -195,8 +221,10 @@ def parse_csv(data: bytes | str) -> ParsedPoints:
         fields = _split(line, delimiter)
         cells: list[float | RowError]
         if len(fields) != 3:
+            hint = ("; with decimal commas, separate the columns with ';' or a TAB"
+                    if delimiter == "," and len(fields) > 3 else "")
             cells = [RowError(line_no, None, "columns", f"Found {len(fields)} columns; expected "
-                              f"3 (x1, x2, label) separated by {delimiter!r}")]
+                              f"3 (x1, x2, label) separated by {_NAMES[delimiter]}{hint}")]
         else:
             cells = [_cell(line_no, c, f) for c, f in enumerate(fields, 1)]
         for cell in cells:

@@ -11,8 +11,8 @@ from fastapi.responses import PlainTextResponse
 from app.core.csv_points import MAX_BYTES, CsvError, parse_csv
 from app.core.optimizers import DEFAULTS
 from app.export import MAX_EXPORT_EPOCHS, keras_script, torch_script
-from app.i18n.messages import csv_message, epoch_outcome
-from app.jobs.mlp_training import MlpTraining
+from app.i18n.messages import csv_message
+from app.jobs.mlp_run import oversize_error, run_training
 from app.jobs.workers import run_cpu
 from app.schema.controls import describe, optimizer_catalog
 from app.schema.mlp_experiment import MlpExperiment
@@ -27,35 +27,16 @@ def page_default_mlp() -> MlpExperiment:
         "optimizer": MlpExperiment().optimizer.resolved()})
 
 
-MAX_REQUEST_STEPS = 250_000
-
-
 @router.post("/run")
 async def run_mlp(experiment: MlpExperiment) -> dict[str, Any]:
     """Train the network and return the metrics of every epoch (epoch 0 = before training).
 
     One request may take at most 250,000 training steps (epochs × batches per epoch); longer
     trainings stream over the WebSocket, where they share the server fairly."""
-    train_size = (experiment.dataset.samples if experiment.dataset.name != "csv"
-                  else len(experiment.dataset.points or ()))
-    batches = -(-int(train_size * experiment.dataset.train_ratio) // experiment.batch_size)
-    if experiment.epochs * batches > MAX_REQUEST_STEPS:
-        raise RequestValidationError([{
-            "loc": ("body", "epochs"), "type": "too_many_steps",
-            "ctx": {"steps": experiment.epochs * batches, "max": MAX_REQUEST_STEPS},
-            "msg": f"epochs × batches per epoch = {experiment.epochs * batches:,} exceeds "
-                   f"{MAX_REQUEST_STEPS:,} steps for one request; stream it over /ws/mlp"}])
-
-    def compute() -> dict[str, Any]:
-        training = MlpTraining(experiment)
-        frames = list(training.frames())
-        last = frames[-1]
-        return {"task": training.data.task, "loss": training.loss_name,
-                "status": last.status, "diverged_at": last.diverged_at,
-                "outcome": epoch_outcome(last.status, last.diverged_at),
-                "epochs": [f.metrics() for f in frames]}
-
-    return await run_cpu(compute)
+    error = oversize_error(experiment)
+    if error is not None:
+        raise RequestValidationError([error])
+    return await run_cpu(run_training, experiment)
 
 
 @router.post("/csv")

@@ -7,8 +7,10 @@ import time
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from app.core.csv_points import MAX_BYTES, MAX_ERRORS, CsvError, RowError, parse_csv
+from app.core.csv_points import MAX_BYTES, MAX_ERRORS, MIN_ROWS, CsvError, RowError, parse_csv
 from app.core.datasets import dataset_from_points
 
 
@@ -232,10 +234,16 @@ def test_parse_csv_bad_row_reports_line_column_and_code(bad, code, column, text)
     assert text in e.message
 
 
-def test_parse_csv_decimal_comma_gets_a_hint():
-    e = only_error(csv([*rows(11, sep=";"), "1,5;2;1"]))
+def test_parse_csv_thousands_separator_gets_a_hint():
+    e = only_error(csv([*rows(11, sep=";"), "1.234,5;2;1"]))
     assert (e.row, e.column, e.code) == (12, 1, "number")
-    assert "use a decimal point" in e.message
+    assert "without thousands separators" in e.message
+
+
+def test_parse_csv_unquoted_decimal_commas_in_a_comma_file_get_a_hint():
+    e = only_error(csv([*rows(11), "1,5,2,5,1"]))
+    assert (e.row, e.column, e.code) == (12, None, "columns")
+    assert "Found 5 columns" in e.message and "';' or a TAB" in e.message
 
 
 def test_parse_csv_header_with_wrong_column_count():
@@ -271,3 +279,99 @@ def test_csv_error_to_dict_is_json_and_message_names_line():
                                    "message": "Column 2 (x2): 'x' is not a number"}],
                        "truncated": False}
     assert isinstance(err.value, ValueError) and "line 7" in str(err.value)
+
+
+# --- Spanish spreadsheets, TABs and the separator ---------------------------------------------
+
+def spanish(n: int = 12) -> list[str]:
+    """Rows as a spreadsheet in Spanish saves them: ';' and decimal commas."""
+    return [f"{i / 100 + 4:.2f};{-i / 8:.3f};{i % 2}".replace(".", ",") for i in range(n)]
+
+
+def test_parse_csv_spanish_spreadsheet_acceptance_example():
+    p = parse_csv(csv(["x1;x2;clase", "4,07;4,18;1", *spanish(11)]))
+    assert (p.delimiter, p.has_header, len(p.x)) == (";", True, 12)
+    np.testing.assert_array_equal(p.x[0], [4.07, 4.18])
+    assert p.class_values[int(p.y[0])] == 1
+
+
+def test_parse_csv_semicolons_and_decimal_commas_without_header():
+    p = parse_csv(csv(["1,5;2,5;0", *spanish(11)]))
+    assert (p.delimiter, p.has_header) == (";", False)
+    np.testing.assert_array_equal(p.x[0], [1.5, 2.5])
+
+
+def test_parse_csv_semicolon_file_takes_both_decimal_marks():
+    p = parse_csv(csv([*rows(11, sep=";"), "1,5;2.5;1"]))
+    np.testing.assert_array_equal(p.x[-1], [1.5, 2.5])
+
+
+@pytest.mark.parametrize("field", ["1,5E-03", "1,5e3", ",5", "5,", "-0,25", "+1,0"])
+def test_parse_csv_decimal_comma_number_forms(field):
+    p = parse_csv(csv([*spanish(11), f"{field};0;1"]))
+    assert p.x[-1, 0] == float(field.replace(",", "."))
+
+
+@pytest.mark.parametrize("decimal", [".", ","])
+def test_parse_csv_tab_separated(decimal):
+    lines = ["x1\tx2\tlabel", *[r.replace(",", "\t").replace(".", decimal) for r in rows(12)]]
+    p = parse_csv(csv(lines))
+    assert (p.delimiter, p.has_header, len(p.x)) == ("\t", True, 12)
+    np.testing.assert_allclose(p.x[3], [0.3, -0.6])
+
+
+def test_parse_csv_comma_file_without_decimal_commas_stays_comma():
+    p = parse_csv(csv(["x1,x2,label", *[r.replace("-", "") for r in rows(12)]]))
+    assert p.delimiter == "," and len(p.x) == 12
+
+
+def test_parse_csv_quoted_decimal_commas_in_a_comma_file():
+    p = parse_csv(csv(['"x1","x2","label"', '"1,5","2,5","0"',
+                       *[f'"{i},25","{-i}",{i % 2}' for i in range(11)]]))
+    assert p.delimiter == "," and p.x[0].tolist() == [1.5, 2.5] and p.x[3, 0] == 2.25
+
+
+@pytest.mark.parametrize(("header", "data", "delimiter"), [
+    ("x1,x2,label", spanish(12), ";"),  # the header written by hand, the rows by a spreadsheet
+    ("x1;x2;clase", rows(12), ","),
+    ("x1\tx2\tlabel", spanish(12), ";"),
+    ('"x1";"x2";"clase"', [r.replace(";", "\t") for r in spanish(12)], "\t"),
+])
+def test_parse_csv_header_and_rows_with_different_separators(header, data, delimiter):
+    p = parse_csv(csv([header, *data]))
+    assert (p.delimiter, p.has_header, len(p.x)) == (delimiter, True, 12)
+
+
+def test_parse_csv_header_with_wrong_column_count_in_any_separator():
+    e = only_error(csv(["x1;x2", *spanish(12)]))
+    assert (e.row, e.code) == (1, "columns") and "';'" in e.message
+
+
+def test_parse_csv_separator_decided_by_most_rows_not_the_first():
+    lines = ["1;2;0", *rows(12)]  # one odd row on top of a comma file
+    e = only_error(csv(lines))
+    assert (e.row, e.code, e.column) == (1, "columns", None)
+
+
+DIALECTS = [(",", "."), (";", "."), (";", ","), ("\t", "."), ("\t", ","), (",", ",")]
+
+
+@given(st.sampled_from(DIALECTS), st.booleans(),
+       st.lists(st.tuples(st.floats(-1e15, 1e15), st.floats(-1e15, 1e15), st.integers(0, 1)),
+                min_size=MIN_ROWS, max_size=60))
+@settings(max_examples=150, deadline=None)
+def test_parse_csv_reads_back_points_written_in_any_dialect(dialect, header, points):
+    delimiter, decimal = dialect
+    points[0], points[1] = (*points[0][:2], 0), (*points[1][:2], 1)
+
+    def field(value: float) -> str:
+        text = repr(value).replace(".", decimal)
+        return f'"{text}"' if decimal == delimiter else text  # a quoted "1,5" in a comma file
+
+    lines = [delimiter.join([field(x), field(y), str(label)]) for x, y, label in points]
+    if header:
+        lines.insert(0, delimiter.join(["x1", "x2", "clase"]))
+    p = parse_csv(csv(lines, end="\r\n"))
+    assert (p.delimiter, p.has_header, p.task) == (delimiter, header, "binary")
+    assert p.x.tolist() == [[x, y] for x, y, _ in points]  # exactly: repr round-trips
+    assert p.y.tolist() == [float(label) for _, _, label in points]

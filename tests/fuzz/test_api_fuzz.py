@@ -103,6 +103,8 @@ SMALL_DEFAULTS: dict[str, dict[str, Any]] = {
     "POST /api/mlp/run": {"epochs": 2, "dataset": {"samples": 60}},
     "POST /api/map/run": {"steps": 20, "nx": 8, "ny": 8},
     "POST /api/surface/run": {"steps": 60},
+    "POST /api/mlp/export/csv": {"epochs": 2, "dataset": {"samples": 60}},
+    "POST /api/surface/export/csv": {"steps": 60},
 }
 
 

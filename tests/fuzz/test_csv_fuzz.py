@@ -56,7 +56,8 @@ def csv_texts(draw: st.DrawFn) -> str:
 
 @st.composite
 def good_csv_texts(draw: st.DrawFn) -> str:
-    """Files the parser must accept: 10+ rows of three finite numbers, labels of any kind."""
+    """Files the parser must accept: 10+ rows of three finite numbers, labels of any kind, in
+    any dialect (``,``; ``;`` or TAB with decimal points or decimal commas)."""
     labels = draw(st.sampled_from([st.sampled_from([0, 1]), st.sampled_from([-1, 1]),
                                    st.integers(0, 9), st.floats(-1e6, 1e6)]))
     n = draw(st.integers(MIN_ROWS, 80))
@@ -64,8 +65,10 @@ def good_csv_texts(draw: st.DrawFn) -> str:
     rows = [(draw(coordinate), draw(coordinate), draw(labels)) for _ in range(n)]
     rows[0] = (rows[0][0], rows[0][1], 0)
     rows[1] = (rows[1][0], rows[1][1], 1)  # at least two distinct labels
-    delimiter = draw(st.sampled_from([",", ";"]))
-    body = "\n".join(delimiter.join(repr(float(v)) if isinstance(v, float) else str(v)
+    delimiter = draw(st.sampled_from([",", ";", "\t"]))
+    decimal = "." if delimiter == "," else draw(st.sampled_from([".", ","]))
+    body = "\n".join(delimiter.join(repr(float(v)).replace(".", decimal)
+                                    if isinstance(v, float) else str(v)
                                     for v in row) for row in rows)
     header = draw(st.sampled_from(["", f"x1{delimiter}x2{delimiter}label\n"]))
     return header + body + draw(st.sampled_from(["", "\n", "\r\n"]))

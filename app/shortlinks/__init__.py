@@ -1,0 +1,1 @@
+"""Sharing: canonical links, their short codes (SQLite) and QR codes. Imports no FastAPI."""

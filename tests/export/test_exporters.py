@@ -139,12 +139,14 @@ def test_keras_has_every_exported_class():
     assert hasattr(keras.optimizers, "Lion")  # OPTIMIZER_EXPORTS["lion"]'s Keras side
     for name in REGULARIZERS:
         regularizer = make_regularizer({"name": name, **({"l1": 0.1} if "1" in name else {})})
+        assert regularizer is not None
         theirs = eval(REGULARIZER_EXPORTS[name].keras(regularizer), {"keras": keras})
         assert pytest.approx(theirs.get_config()) == {k: v for k, v in
                                                       regularizer.get_config().items()
                                                       if k != "name"}
     for name in CONSTRAINTS:
         constraint = make_constraint(name)
+        assert constraint is not None
         theirs = eval(CONSTRAINT_EXPORTS[name].keras(constraint), {"keras": keras})
         assert theirs.get_config()["max_value"] == constraint.get_config()["max_value"]
 

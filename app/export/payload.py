@@ -17,15 +17,6 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from app.core.nn.activations import ActivationFunction
-from app.core.schedules import (
-    CosineDecay,
-    ExponentialDecay,
-    OneCycle,
-    PiecewiseConstantDecay,
-    PowerDecay,
-    Schedule,
-)
 from app.jobs.mlp_training import MlpTraining
 from app.schema.mlp_experiment import MlpExperiment
 
@@ -147,30 +138,27 @@ def describe(plan: ExportPlan) -> str:
     return "\n".join(textwrap.wrap(text, 96))
 
 
-def activation_name(activation: ActivationFunction) -> str:
-    """The Keras string for a core activation (only default arguments are exportable)."""
-    config = activation.get_config()
-    name = str(config.pop("name"))
-    default = type(activation)().get_config()
-    default.pop("name")
-    if config != default:
-        raise ValueError(f"Invalid activation for export: {activation!r} (non-default arguments)")
-    return name
-
-
-def schedule_kind(schedule: Schedule) -> str:
-    """The registry name of a core schedule (the name the scripts' generators switch on)."""
-    for cls, name in ((PowerDecay, "power"), (ExponentialDecay, "exponential"),
-                      (PiecewiseConstantDecay, "piecewise"), (CosineDecay, "cosine"),
-                      (OneCycle, "onecycle")):
-        if isinstance(schedule, cls):
-            return name
-    raise ValueError(f"Invalid schedule for export: {schedule!r}")
-
-
 def scalar(value: Any) -> float:
     """A core hyperparameter as a float (the MLP never has per-run arrays)."""
     return float(np.asarray(value, dtype=np.float64))
+
+
+def literal(value: Any) -> str:
+    """A config value as a Python literal (strings in double quotes, floats shortest)."""
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    return py_float(value)
+
+
+def kwarg(key: str, value: Any) -> str:
+    """``key=value`` for a core config entry (numbers, arrays of one value, as floats)."""
+    if isinstance(value, bool) or value is None or isinstance(value, int | str):
+        return f"{key}={literal(value)}"
+    return f"{key}={py_float(scalar(value))}"
 
 
 def py_call(func: str, args: list[str], indent: int = 0, suffix: str = "",

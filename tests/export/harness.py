@@ -9,12 +9,16 @@ dtypes and the three losses (binary on xor/circle, categorical on blobs, mse on 
 
 from __future__ import annotations
 
+import ast
 import json
+import math
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from app.core.optimizers import OPTIMIZERS
 from app.jobs.mlp_training import MlpTraining
 from app.schema.mlp_experiment import MlpExperiment
 
@@ -130,6 +134,14 @@ CASES: dict[str, dict[str, Any]] = {
     },
 }
 
+if "lion" in OPTIMIZERS:  # Keras 3's Lion, added to the core registry on another branch
+    CASES["lion_weight_decay_cosine"] = {
+        "dataset": _data("circle"),
+        "layers": [_layer("tanh", "glorot_uniform"), _layer("relu", "he_normal")],
+        "optimizer": {"optimizer": "lion", "learning_rate": 0.001, "weight_decay": 0.01,
+                      "schedule": {"name": "cosine", "decay_steps": 60.0, "alpha": 0.1}},
+    }
+
 DROPOUT_CASE: dict[str, Any] = {
     "dataset": _data("xor"),
     "layers": [_layer("relu", "he_normal", dropout=0.2)],
@@ -217,3 +229,69 @@ def ruff_problems(sources: dict[str, str], workdir: Path) -> str:
          "--line-length", "100", "--output-format", "concise", str(workdir)],
         capture_output=True, text=True)
     return "" if result.returncode == 0 else result.stdout + result.stderr
+
+
+def flat(text: str) -> str:
+    """Whitespace collapsed: the generator wraps long calls wherever they pass 100 columns."""
+    return " ".join(text.split()).replace("( ", "(")
+
+
+def imports(source: str) -> set[str]:
+    """The top-level modules a script imports."""
+    names = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            names.add((node.module or "").split(".")[0])
+    return names
+
+
+def run_scripts(generate: Callable[[MlpExperiment], str], runs: dict[str, dict[str, Any]],
+                standalone: dict[str, Any], workdir: Path, env: dict[str, str]
+                ) -> dict[str, Any]:
+    """Write each run's script (``generate``), run them in two interpreters and ``standalone``'s
+    script on its own as ``python script.py``, and compute our reference losses meanwhile.
+
+    Returns {"results": name -> parse_runner's lines or traceback, "references": name -> ours,
+    "standalone": (returncode, stdout, stderr)}."""
+    scripts = {}
+    for name, patch in runs.items():
+        scripts[name] = workdir / f"{name}.py"
+        scripts[name].write_text(generate(experiment(patch)))
+    alone_path = workdir / "standalone.py"
+    alone_path.write_text(generate(experiment(standalone)))
+    names = list(scripts)
+    runners = [start_runner({n: scripts[n] for n in names[i::2]}, workdir, env)
+               for i in range(2)]
+    alone = subprocess.Popen([sys.executable, str(alone_path)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, env=env)
+    references = {name: reference(experiment(patch)) for name, patch in runs.items()}
+    results: dict[str, Any] = {}
+    for runner in runners:
+        out, err = runner.communicate(timeout=600)
+        assert runner.returncode == 0, err[-3000:]
+        results.update(parse_runner(out))
+    out, err = alone.communicate(timeout=600)
+    return {"results": results, "references": references,
+            "standalone": (alone.returncode, out, err)}
+
+
+def check_run(runs: dict[str, Any], name: str, rtol: float = RTOL) -> None:
+    """The script of ``name`` printed every epoch, each within ``rtol`` of our losses."""
+    got = runs["results"].get(name)
+    assert not isinstance(got, str), f"the script raised:\n{got}"
+    assert got is not None, "the script printed nothing"
+    assert [line["epoch"] for line in got] == list(range(1, EPOCHS + 1))
+    assert mismatches(got, runs["references"][name], rtol) == []
+
+
+def check_standalone_trains(runs: dict[str, Any]) -> None:
+    """The standalone script (dropout: masks differ from ours) ran every epoch and learned."""
+    returncode, out, err = runs["standalone"]
+    assert returncode == 0, err[-3000:]
+    lines = parse_runner("### standalone\n" + out)["standalone"]
+    assert isinstance(lines, list)
+    assert [line["epoch"] for line in lines] == list(range(1, EPOCHS + 1))
+    assert all(math.isfinite(line["loss"]) for line in lines)
+    assert lines[-1]["loss"] < lines[0]["loss"]

@@ -14,12 +14,9 @@ from __future__ import annotations
 
 import ast
 import os
-import subprocess
-import sys
 from importlib.util import find_spec
 from typing import Any, get_args
 
-import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
@@ -30,13 +27,13 @@ from app.schema.optimizer_spec import OptimizerName, ScheduleName
 from tests.export.harness import (
     CASES,
     DROPOUT_CASE,
-    EPOCHS,
+    check_run,
+    check_standalone_trains,
     experiment,
-    mismatches,
-    parse_runner,
-    reference,
+    flat,
+    imports,
     ruff_problems,
-    start_runner,
+    run_scripts,
 )
 
 client = TestClient(app)
@@ -61,24 +58,13 @@ def _script(patch: dict[str, Any], epochs: int | None = 2) -> str:
     return keras_script(experiment(patch), epochs)
 
 
-def _flat(text: str) -> str:
-    """Whitespace collapsed: the generator wraps long calls wherever they pass 100 columns."""
-    return " ".join(text.split()).replace("( ", "(")
 
 
-def _imports(source: str) -> set[str]:
-    names = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            names |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            names.add((node.module or "").split(".")[0])
-    return names
 
 
 def test_keras_script_is_python_using_only_numpy_and_keras():
     source = _script(SLIDE_NETWORK)
-    assert _imports(source) == {"base64", "json", "keras", "numpy"}
+    assert imports(source) == {"base64", "json", "keras", "numpy"}
     assert source.rstrip().endswith('if __name__ == "__main__":\n    main()')
 
 
@@ -138,7 +124,7 @@ def test_keras_script_writes_the_schedule(schedule, expected):
     source = _script({"dataset": {"name": "xor", "samples": 60}, "epochs": 3,
                       "optimizer": {"optimizer": "sgd", "learning_rate": 0.1,
                                     "schedule": schedule}})
-    assert _flat(expected) in _flat(source)
+    assert flat(expected) in flat(source)
     assert "keras.optimizers.SGD(learning_rate=lr_schedule, momentum=0.0" in source
     custom = schedule["name"] == "onecycle" or schedule.get("power", 1.0) != 1.0
     assert ("(keras.optimizers.schedules.LearningRateSchedule):" in source) == custom
@@ -158,7 +144,7 @@ def test_export_keras_route_returns_the_script():
                            json={"dataset": {"name": "xor", "samples": 40}})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/x-python")
-    assert _imports(response.text) == {"base64", "json", "keras", "numpy"}
+    assert imports(response.text) == {"base64", "json", "keras", "numpy"}
     assert 'BATCH_ORDERS = array("<u2", (3, 20),' in response.text
     default = client.post("/api/mlp/export/keras",
                           json={"dataset": {"name": "xor", "samples": 40}, "epochs": 7})
@@ -193,48 +179,20 @@ def keras_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     if find_spec("keras") is None or find_spec("torch") is None:
         pytest.skip("Keras 3 with the torch backend is not installed: pip install torch keras")
     work = tmp_path_factory.mktemp("keras_scripts")
-    scripts = {}
-    for name, patch in CASES.items():
-        scripts[name] = work / f"{name}.py"
-        scripts[name].write_text(keras_script(experiment(patch)))
-    standalone = work / "dropout.py"
-    standalone.write_text(keras_script(experiment(DROPOUT_CASE)))
     env = {**os.environ, "KERAS_BACKEND": "torch", "OMP_NUM_THREADS": "1"}
-    names = list(scripts)
-    runners = [start_runner({n: scripts[n] for n in names[i::2]}, work, env) for i in range(2)]
-    alone = subprocess.Popen([sys.executable, str(standalone)], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True, env=env)
-    references = {name: reference(experiment(patch)) for name, patch in CASES.items()}
-    results: dict[str, Any] = {}
-    for runner in runners:
-        out, err = runner.communicate(timeout=600)
-        assert runner.returncode == 0, err[-3000:]
-        results.update(parse_runner(out))
-    out, err = alone.communicate(timeout=600)
-    return {"results": results, "references": references,
-            "standalone": (alone.returncode, out, err)}
+    return run_scripts(keras_script, CASES, DROPOUT_CASE, work, env)
 
 
 @pytest.mark.keras
 @pytest.mark.parametrize("name", list(CASES))
 def test_keras_script_reproduces_our_losses(keras_runs, name):
-    got = keras_runs["results"].get(name)
-    assert not isinstance(got, str), f"the script raised:\n{got}"
-    assert got is not None, "the script printed nothing"
-    assert [line["epoch"] for line in got] == list(range(1, EPOCHS + 1))
-    assert mismatches(got, keras_runs["references"][name]) == []
+    check_run(keras_runs, name)
 
 
 @pytest.mark.keras
 def test_keras_script_runs_standalone_with_dropout(keras_runs):
-    returncode, out, err = keras_runs["standalone"]
-    assert returncode == 0, err[-3000:]
-    lines = parse_runner("### dropout\n" + out)["dropout"]
-    assert isinstance(lines, list) and [line["epoch"] for line in lines] == \
-        list(range(1, EPOCHS + 1))
     # masks differ from ours, but it trains: the loss falls
-    assert np.isfinite([line["loss"] for line in lines]).all()
-    assert lines[-1]["loss"] < lines[0]["loss"]
+    check_standalone_trains(keras_runs)
 
 
 def test_harness_cases_cover_the_issue():

@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import ast
 import os
-import subprocess
-import sys
 from importlib.util import find_spec
 from typing import Any
 
-import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
@@ -24,13 +21,14 @@ from app.main import app
 from tests.export.harness import (
     CASES,
     DROPOUT_CASE,
-    EPOCHS,
+    RTOL,
+    check_run,
+    check_standalone_trains,
     experiment,
-    mismatches,
-    parse_runner,
-    reference,
+    flat,
+    imports,
     ruff_problems,
-    start_runner,
+    run_scripts,
 )
 
 client = TestClient(app)
@@ -57,23 +55,13 @@ def _script(patch: dict[str, Any], epochs: int | None = 2) -> str:
     return torch_script(experiment(patch), epochs)
 
 
-def _flat(text: str) -> str:
-    return " ".join(text.split()).replace("( ", "(")
 
 
-def _imports(source: str) -> set[str]:
-    names = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            names |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            names.add((node.module or "").split(".")[0])
-    return names
 
 
 def test_torch_script_is_python_using_only_numpy_and_torch():
     source = _script(NETWORK)
-    assert _imports(source) == {"base64", "json", "math", "numpy", "torch"}
+    assert imports(source) == {"base64", "json", "math", "numpy", "torch"}
     assert "import keras" not in source
 
 
@@ -102,7 +90,7 @@ def test_torch_script_builds_the_same_network():
         "p = torch.clamp(y_pred, EPSILON, 1 - EPSILON)",
     ]
     for text in expected:
-        assert _flat(text) in _flat(source), text
+        assert flat(text) in flat(source), text
     order = [source.index(call) for call in ("            clip_gradients(params)",
                                              "            optimizer.step()",
                                              "            apply_constraints(model)")]
@@ -130,7 +118,7 @@ def test_torch_script_builds_the_same_network():
 def test_torch_script_uses_torch_optim_only_where_its_rule_is_keras(optimizer, expected):
     source = _script({"dataset": {"name": "xor", "samples": 40},
                       "optimizer": {"learning_rate": 0.01, **optimizer}})
-    assert _flat(expected) in _flat(source)
+    assert flat(expected) in flat(source)
     manual = "torch.optim.SGD(" not in source
     assert ("(torch.optim.Optimizer):" in source) == manual
     for name in ("Adam", "Adagrad", "RMSprop", "Adamax", "NAdam", "AdamW"):
@@ -195,44 +183,15 @@ def torch_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     if find_spec("torch") is None:
         pytest.skip("PyTorch is not installed: pip install torch")
     work = tmp_path_factory.mktemp("torch_scripts")
-    scripts = {}
-    for name, patch in RUNS.items():
-        scripts[name] = work / f"{name}.py"
-        scripts[name].write_text(torch_script(experiment(patch)))
-    standalone = work / "dropout.py"
-    standalone.write_text(torch_script(experiment(DROPOUT_CASE)))
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    names = list(scripts)
-    runners = [start_runner({n: scripts[n] for n in names[i::2]}, work, env) for i in range(2)]
-    alone = subprocess.Popen([sys.executable, str(standalone)], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True, env=env)
-    references = {name: reference(experiment(patch)) for name, patch in RUNS.items()}
-    results: dict[str, Any] = {}
-    for runner in runners:
-        out, err = runner.communicate(timeout=600)
-        assert runner.returncode == 0, err[-3000:]
-        results.update(parse_runner(out))
-    out, err = alone.communicate(timeout=600)
-    return {"results": results, "references": references,
-            "standalone": (alone.returncode, out, err)}
+    return run_scripts(torch_script, RUNS, DROPOUT_CASE, work, env)
 
 
 @pytest.mark.parametrize("name", list(RUNS))
 def test_torch_script_reproduces_our_losses(torch_runs, name):
-    got = torch_runs["results"].get(name)
-    assert not isinstance(got, str), f"the script raised:\n{got}"
-    assert got is not None, "the script printed nothing"
-    assert [line["epoch"] for line in got] == list(range(1, EPOCHS + 1))
     float64 = experiment(RUNS[name]).dtype == "float64"
-    rtol = FLOAT64_RTOL if float64 else 1e-4
-    assert mismatches(got, torch_runs["references"][name], rtol) == []
+    check_run(torch_runs, name, FLOAT64_RTOL if float64 else RTOL)
 
 
 def test_torch_script_runs_standalone_with_dropout(torch_runs):
-    returncode, out, err = torch_runs["standalone"]
-    assert returncode == 0, err[-3000:]
-    lines = parse_runner("### dropout\n" + out)["dropout"]
-    assert isinstance(lines, list) and [line["epoch"] for line in lines] == \
-        list(range(1, EPOCHS + 1))
-    assert np.isfinite([line["loss"] for line in lines]).all()
-    assert lines[-1]["loss"] < lines[0]["loss"]
+    check_standalone_trains(torch_runs)

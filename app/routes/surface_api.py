@@ -20,6 +20,7 @@ from app.schema.surface_experiment import (
     SurfaceExperiment,
     SurfaceName,
     SurfaceView,
+    custom_defaults,
     page_default_experiment,
 )
 from app.schema.url_codec import encode
@@ -139,6 +140,7 @@ async def surface_schema() -> dict[str, Any]:
         "experiment": describe(SurfaceExperiment),
         "view": describe(SurfaceView),
         "optimizers": optimizer_catalog(),
+        "custom": custom_defaults(),
         "default": default.model_dump(mode="json"),
         "default_query": encode(default) + encode(SurfaceView()),
     }

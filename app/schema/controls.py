@@ -14,7 +14,7 @@ import annotated_types as at
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from app.core.optimizers import DEFAULTS, KERAS_CLASS, UPDATE_RULES
+from app.core.optimizers import OPTIMIZERS
 from app.schema.url_codec import list_model_type, model_type
 
 
@@ -85,12 +85,18 @@ def describe(cls: type[BaseModel]) -> list[dict[str, Any]]:
 
 
 def optimizer_catalog() -> dict[str, dict[str, Any]]:
-    """Per optimizer: its Keras class, which hyperparameters it takes with defaults, its rule."""
+    """Per optimizer, from its catalogue entry: Keras class, the hyperparameters it takes with
+    their defaults and bounds, its update rule, the surface page's rate, its colour, and whether
+    a fresh surface page races it."""
     return {
         name: {
-            "keras_class": KERAS_CLASS[name],
-            "defaults": DEFAULTS[name],
-            "update_rule": UPDATE_RULES[name],
+            "keras_class": entry.keras_class,
+            "defaults": dict(entry.defaults),
+            "bounds": {k: b.as_dict() for k, b in entry.bounds.items()},
+            "update_rule": entry.update_rule,
+            "page_learning_rate": entry.page_learning_rate,
+            "colour": entry.colour,
+            "in_default_race": entry.in_default_race,
         }
-        for name in DEFAULTS
+        for name, entry in OPTIMIZERS.items()
     }

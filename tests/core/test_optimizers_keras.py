@@ -116,7 +116,7 @@ VARIANTS: dict[str, Variant] = {
 
 
 def _keras_optimizer(name: str, kwargs: dict[str, Any]) -> Any:
-    preset = getattr(OPTIMIZERS[name], "keywords", {})
+    preset = getattr(OPTIMIZERS[name].factory, "keywords", {})
     return getattr(keras.optimizers, KERAS_CLASS[name])(**preset, **kwargs)
 
 
@@ -130,7 +130,7 @@ def _run_both(
     """
     grad_fns = [rosenbrock_grad, quadratic_grad][: len(starts)]
     dtype = str(starts[0].dtype)
-    ours = OPTIMIZERS[name](**ours_kw)
+    ours = OPTIMIZERS[name].factory(**ours_kw)
     theirs = _keras_optimizer(name, keras_kw)
     params = [s.copy() for s in starts]
     variables = [keras.Variable(s, dtype=dtype) for s in starts]
@@ -196,7 +196,8 @@ def test_optimizer_batch_of_runs_matches_separate_keras_runs(variant: str) -> No
     starts = np.array([[-1.5, 2.0], [0.0, 0.0], [2.0, -1.0]])
     clip = np.array([[1.0], [50.0], [3.0]])
     lr = np.array([0.02, 0.01, 0.005])  # shape (runs,): one value per run, leading-aligned
-    opt = OPTIMIZERS["rmsprop"](learning_rate=lr, run_axes=1, momentum=0.5, **{variant: clip})
+    opt = OPTIMIZERS["rmsprop"].factory(
+        learning_rate=lr, run_axes=1, momentum=0.5, **{variant: clip})
     batch = starts.copy()
     traj = []
     for _ in range(STEPS):
@@ -213,3 +214,4 @@ def test_optimizer_batch_of_runs_matches_separate_keras_runs(variant: str) -> No
 def test_defaults_match_keras_config(name: str) -> None:
     config = _keras_optimizer(name, {}).get_config()
     assert {key: config[key] for key in DEFAULTS[name]} == DEFAULTS[name]
+

@@ -204,6 +204,7 @@ SWEPT: dict[str, tuple[str, list[float]]] = {
     "adamax": ("beta_2", [0.0, 0.5, 0.9, 0.999]),
     "nadam": ("beta_1", [0.0, 0.5, 0.9, 0.99]),
     "adamw": ("weight_decay", [0.0, 0.01, 0.1, 1.0]),
+    "lion": ("beta_1", [0.1, 0.5, 0.9, 1.0]),
 }
 LRS = [0.001, 0.01, 0.05, 0.1]
 

@@ -215,3 +215,23 @@ def test_defaults_match_keras_config(name: str) -> None:
     config = _keras_optimizer(name, {}).get_config()
     assert {key: config[key] for key in DEFAULTS[name]} == DEFAULTS[name]
 
+
+def test_lion_refuses_beta_1_zero_like_keras() -> None:
+    """Keras: beta_1 in (0, 1] (at 0 Lion degenerates to SignSGD); the catalogue says the same."""
+    from app.core.optimizers import Lion
+
+    with pytest.raises(ValueError, match="beta_1"):
+        keras.optimizers.Lion(beta_1=0.0)
+    with pytest.raises(ValueError, match=r"Invalid beta_1: 0.0 \(must be in \(0, 1\]\)"):
+        Lion(beta_1=0.0)
+    keras.optimizers.Lion(beta_1=1.0)
+    Lion(beta_1=1.0)
+    assert OPTIMIZERS["lion"].bounds["beta_1"].as_dict() == {"gt": 0.0, "le": 1.0}
+
+
+@pytest.mark.parametrize("betas", [(0.5, 0.9), (1.0, 0.0), (0.99, 0.5)])
+def test_lion_matches_keras_with_other_betas_and_weight_decay(betas: tuple[float, float]) -> None:
+    """Every coordinate moves by lr (times the sign) and decoupled weight decay comes first."""
+    kwargs = {"learning_rate": 0.01, "beta_1": betas[0], "beta_2": betas[1], "weight_decay": 0.1}
+    starts = [np.array(START, dtype=np.float64), np.array([[0.5, -1.0, 2.0], [1.5, 0.3, -0.7]])]
+    _assert_same(_run_both("lion", kwargs, kwargs, starts))

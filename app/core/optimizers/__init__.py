@@ -3,6 +3,7 @@ one module per family, and their catalogue ``OPTIMIZERS`` (``registry.py``)."""
 
 from app.core.optimizers.adam import Adam, Adamax, AdamW, Nadam
 from app.core.optimizers.adaptive import Adagrad, RMSprop
+from app.core.optimizers.lion import Lion
 from app.core.optimizers.registry import (
     DEFAULTS,
     KERAS_CLASS,
@@ -15,5 +16,5 @@ from app.core.optimizers.sgd import SGD
 
 __all__ = [
     "DEFAULTS", "KERAS_CLASS", "OPTIMIZERS", "SGD", "UPDATE_RULES", "Adagrad", "Adam", "AdamW",
-    "Adamax", "Nadam", "OptimizerEntry", "RMSprop", "build_optimizer",
+    "Adamax", "Lion", "Nadam", "OptimizerEntry", "RMSprop", "build_optimizer",
 ]

@@ -17,6 +17,7 @@ from app.core.bound import Bound
 from app.core.optimizer import CLIP_ARGS, Optimizer
 from app.core.optimizers.adam import Adam, Adamax, AdamW, Nadam
 from app.core.optimizers.adaptive import Adagrad, RMSprop
+from app.core.optimizers.lion import Lion
 from app.core.optimizers.sgd import SGD
 
 
@@ -90,6 +91,8 @@ _ENTRIES = (
            "θ ← θ − η·m̂ / (√v̂ + ε)", 0.1, "#CC79A7"),
     _entry("adamw", AdamW, "θ ← θ − η·λ·θ   (decoupled weight decay)\n" + _ADAM_RULE, 0.1,
            "#D55E00"),
+    _entry("lion", Lion, "c ← sign(β₁·m + (1 − β₁)·g)\nθ ← θ − η·c\nm ← β₂·m + (1 − β₂)·g",
+           0.01, "#332288", in_default_race=False),
 )
 
 OPTIMIZERS: Mapping[str, OptimizerEntry] = MappingProxyType({e.name: e for e in _ENTRIES})

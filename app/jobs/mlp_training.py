@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 
 from app.core.datasets import Dataset, dataset_from_points, make_dataset
 from app.core.features import transform
-from app.core.nn.losses import make_loss
+from app.core.nn.losses import LOSSES, make_loss
 from app.core.nn.model import Sequential, build_mlp
 from app.core.optimizer import Optimizer
 from app.schema.mlp_experiment import MlpExperiment
@@ -31,8 +31,6 @@ from app.schema.optimizer_spec import OptimizerSpec
 
 Status = Literal["ok", "diverged"]
 WINDOW = (-6.0, 6.0, -6.0, 6.0)
-OUTPUT_ACTIVATION = {"binary_crossentropy": "sigmoid", "categorical_crossentropy": "softmax",
-                     "mean_squared_error": "linear"}
 
 
 @dataclass
@@ -91,7 +89,7 @@ class MlpTraining:
         self.loss = make_loss(self.loss_name)
         self.model: Sequential = build_mlp(
             len(names), [layer.to_core() for layer in experiment.layers],
-            self.data.output_units, OUTPUT_ACTIVATION[self.loss_name],
+            self.data.output_units, LOSSES[self.loss_name].output_activation,
             np.random.default_rng([experiment.seed, 1]), self.dtype)
         self.initial_weights = self.model.get_weights()
         self.shuffle_rng = np.random.default_rng([experiment.seed, 2])

@@ -38,14 +38,15 @@ def _kind(annotation: Any) -> tuple[str, list[Any] | None]:
     return "any", None
 
 
-def _item_kind(annotation: Any) -> str:
-    """The element type of a list or tuple field (``float``, ``int``, ``text`` …)."""
+def _item_kind(annotation: Any) -> tuple[str, list[Any] | None]:
+    """The element type of a list or tuple field (``float``, ``int``, ``text``, ``enum`` …) and
+    its options (a list of registry names, e.g. ``features``)."""
     origin = get_origin(annotation)
     if origin in (Union, types.UnionType):
         args = [a for a in get_args(annotation) if a is not type(None)]
-        return _item_kind(args[0]) if len(args) == 1 else "any"
+        return _item_kind(args[0]) if len(args) == 1 else ("any", None)
     args = [a for a in get_args(annotation) if a is not Ellipsis]
-    return _kind(args[0])[0] if args else "any"
+    return _kind(args[0]) if args else ("any", None)
 
 
 def describe(cls: type[BaseModel]) -> list[dict[str, Any]]:
@@ -66,7 +67,7 @@ def describe(cls: type[BaseModel]) -> list[dict[str, Any]]:
             kind, options = _kind(info.annotation)
             entry["type"] = kind
             if kind == "list":
-                entry["items"] = _item_kind(info.annotation)
+                entry["items"], options = _item_kind(info.annotation)
             if options is not None:
                 entry["options"] = options
             if info.default is not PydanticUndefined:

@@ -52,7 +52,8 @@ def test_every_server_code_has_a_catalog_entry(lang: str) -> None:
 
 def test_schema_error_registry_matches_the_raise_statements() -> None:
     used = set()
-    for path in [*(ROOT / "app" / "schema").glob("*.py"), *(ROOT / "app" / "routes").glob("*.py")]:
+    for path in [*(ROOT / "app" / "schema").glob("*.py"), *(ROOT / "app" / "routes").glob("*.py"),
+                 *(ROOT / "app" / "jobs").glob("*.py")]:
         text = path.read_text(encoding="utf-8")
         used |= set(re.findall(r"""invalid\(\s*"(\w+)\"""", text))
         used |= set(re.findall(r""""type": "(\w+)",\s*\n?\s*"ctx\"""", text))

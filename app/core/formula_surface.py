@@ -10,6 +10,17 @@ import numpy as np
 from app.core.formula import parse_formula
 from app.core.surface import FloatArray, Minimum, Surface
 
+Window = tuple[float, float, float, float]
+DEFAULT_WINDOW: Window = (-2.0, 2.0, -2.0, 2.0)
+"""The window (xmin, xmax, ymin, ymax) of a typed formula that names none."""
+
+
+def default_start(window: Window = DEFAULT_WINDOW) -> tuple[float, float]:
+    """Where a typed formula's race starts unless told: upper-left of the window, off the centre
+    (where many formulas have their minimum)."""
+    xmin, xmax, ymin, ymax = (float(v) for v in window)
+    return round(0.8 * xmin + 0.2 * xmax, 12), round(0.2 * ymin + 0.8 * ymax, 12)
+
 
 class FormulaSurface(Surface):
     """A surface typed by the user as a formula in x and y; minima estimated on a grid."""
@@ -20,7 +31,7 @@ class FormulaSurface(Surface):
     def __init__(
         self,
         text: str,
-        window: tuple[float, float, float, float] = (-2.0, 2.0, -2.0, 2.0),
+        window: Window = DEFAULT_WINDOW,
         grid_size: int = 201,
     ) -> None:
         xmin, xmax, ymin, ymax = (float(v) for v in window)
@@ -31,8 +42,7 @@ class FormulaSurface(Surface):
         self.text, self.expr = text, parse_formula(text)
         self.formula, self.latex = str(self.expr), self.expr.to_latex()
         self.window = (xmin, xmax, ymin, ymax)
-        start = (0.8 * xmin + 0.2 * xmax, 0.2 * ymin + 0.8 * ymax)  # upper-left, off the centre
-        self.default_start = (round(start[0], 12), round(start[1], 12))
+        self.default_start = default_start(self.window)
         self.minima, self.bounded_below, self.log_scale = self._scan(grid_size)
 
     def params(self) -> dict[str, Any]:

@@ -20,12 +20,14 @@ applies to every param of that run: with run_axes=1, a learning_rate of shape (R
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
 
+from app.core.bound import Bound
 from app.core.schedules import SCHEDULES, Schedule, Value, check_number
 
 Array = NDArray[np.floating[Any]]
@@ -33,22 +35,14 @@ Hyper = Array | np.floating[Any]
 """A hyperparameter cast to a param's dtype and aligned to its shape."""
 LearningRate = float | NDArray[np.float64] | Callable[[int], Value]
 
-_Rule = tuple[Callable[[NDArray[np.float64]], NDArray[np.bool_]], str]
-
-RULES: dict[str, _Rule] = {
-    "learning_rate": (lambda a: a > 0, "> 0"),
-    "weight_decay": (lambda a: a >= 0, ">= 0"),
-    "clipnorm": (lambda a: a > 0, "> 0"),
-    "clipvalue": (lambda a: a > 0, "> 0"),
-    "global_clipnorm": (lambda a: a > 0, "> 0"),
-    "momentum": (lambda a: (a >= 0) & (a <= 1), "in [0, 1]"),
-    "rho": (lambda a: (a >= 0) & (a < 1), "in [0, 1)"),
-    "beta_1": (lambda a: (a >= 0) & (a < 1), "in [0, 1)"),
-    "beta_2": (lambda a: (a >= 0) & (a < 1), "in [0, 1)"),
-    "epsilon": (lambda a: a >= 0, ">= 0"),
-    "initial_accumulator_value": (lambda a: a >= 0, ">= 0"),
-}
-"""Validation of every numeric hyperparameter of the core optimizers: name -> (test, text)."""
+BASE_BOUNDS: Mapping[str, Bound] = MappingProxyType({
+    "learning_rate": Bound(gt=0),
+    "weight_decay": Bound(ge=0),
+    "clipnorm": Bound(gt=0),
+    "clipvalue": Bound(gt=0),
+    "global_clipnorm": Bound(gt=0),
+})
+"""The bounds of the hyperparameters every optimizer takes (Keras' BaseOptimizer checks)."""
 
 FLAGS = frozenset({"nesterov", "amsgrad", "centered"})
 NULLABLE = frozenset({"weight_decay", "clipnorm", "clipvalue", "global_clipnorm"})
@@ -60,6 +54,8 @@ class Optimizer:
 
     hyperparameter_names: ClassVar[tuple[str, ...]] = ()
     """The subclass's own hyperparameters (constructor kwargs after learning_rate)."""
+    bounds: ClassVar[Mapping[str, Bound]] = MappingProxyType({})
+    """The interval of each numeric hyperparameter of the subclass (flags have none)."""
 
     learning_rate: LearningRate
     weight_decay: Value | None
@@ -112,8 +108,13 @@ class Optimizer:
         for name, value in checked.items():
             setattr(self, name, value)
 
-    @staticmethod
-    def _validate(name: str, value: Any) -> Any:
+    @classmethod
+    def all_bounds(cls) -> dict[str, Bound]:
+        """The bound of every numeric hyperparameter: the base's and the subclass's own."""
+        return {**BASE_BOUNDS, **cls.bounds}
+
+    @classmethod
+    def _validate(cls, name: str, value: Any) -> Any:
         if value is None and name in NULLABLE:
             return None
         if name in FLAGS:
@@ -122,8 +123,8 @@ class Optimizer:
             return bool(value)
         if name == "learning_rate" and callable(value):
             return value
-        test, text = RULES[name]
-        return check_number(name, value, test, text)
+        bound = cls.bounds.get(name) or BASE_BOUNDS[name]
+        return check_number(name, value, bound.contains, bound.text())
 
     def current_learning_rate(self) -> Value:
         """The learning rate that the next `apply()` will use (schedule at `iterations`)."""

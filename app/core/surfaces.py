@@ -1,4 +1,4 @@
-"""Classic 2D loss surfaces with analytic gradients (formulas and minima from surfaces.md),
+"""Classic 2D loss surfaces with analytic gradients (formulas and minima from docs/surfaces.md),
 and the registry ``SURFACES`` the menus and the API read.
 """
 

@@ -10,13 +10,13 @@ final loss.
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from app.jobs.encoding import float32_base64
 from app.jobs.surface_race import DIVERGENCE_BOUND, build_surface, start_point
 from app.schema.map_experiment import LOG_AXES, MapExperiment
 
@@ -34,9 +34,7 @@ class MapResult:
     start: tuple[float, float]
 
     def to_json(self) -> dict[str, Any]:
-        def b64(a: NDArray[Any]) -> str:
-            with np.errstate(over="ignore"):  # a loss beyond float32 travels as inf
-                return base64.b64encode(np.asarray(a, dtype="<f4").tobytes()).decode("ascii")
+        b64 = float32_base64  # a loss beyond float32 travels as inf (app/jobs/encoding.py)
         return {
             "x": self.learning_rates.tolist(), "y": self.seconds.tolist(),
             "nx": len(self.learning_rates), "ny": len(self.seconds),

@@ -13,7 +13,6 @@ different training seed keeps the data.
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -23,16 +22,15 @@ from numpy.typing import NDArray
 
 from app.core.datasets import Dataset, dataset_from_points, make_dataset
 from app.core.features import transform
-from app.core.nn.losses import make_loss
+from app.core.nn.losses import LOSSES, make_loss
 from app.core.nn.model import Sequential, build_mlp
 from app.core.optimizer import Optimizer
+from app.jobs.encoding import float32_base64
 from app.schema.mlp_experiment import MlpExperiment
 from app.schema.optimizer_spec import OptimizerSpec
 
 Status = Literal["ok", "diverged"]
 WINDOW = (-6.0, 6.0, -6.0, 6.0)
-OUTPUT_ACTIVATION = {"binary_crossentropy": "sigmoid", "categorical_crossentropy": "softmax",
-                     "mean_squared_error": "linear"}
 
 
 @dataclass
@@ -91,7 +89,7 @@ class MlpTraining:
         self.loss = make_loss(self.loss_name)
         self.model: Sequential = build_mlp(
             len(names), [layer.to_core() for layer in experiment.layers],
-            self.data.output_units, OUTPUT_ACTIVATION[self.loss_name],
+            self.data.output_units, LOSSES[self.loss_name].output_activation,
             np.random.default_rng([experiment.seed, 1]), self.dtype)
         self.initial_weights = self.model.get_weights()
         self.shuffle_rng = np.random.default_rng([experiment.seed, 2])
@@ -215,14 +213,14 @@ class MlpTraining:
         with np.errstate(all="ignore"):
             pred = self.model.predict(features)
             out: dict[str, Any] = {"grid": {"x": xs.tolist(), "y": ys.tolist(), "n": n,
-                                            "z": _b64(self._surface_values(pred))}}
+                                            "z": float32_base64(self._surface_values(pred))}}
             if self.data.task == "multiclass":
-                out["grid"]["classes"] = _b64(np.argmax(pred, axis=1).astype(np.float32))
+                out["grid"]["classes"] = float32_base64(np.argmax(pred, axis=1).astype(np.float32))
             passes = self.experiment.mc_passes
             if passes > 0 and any(layer.dropout > 0 for layer in self.experiment.layers):
                 mean, std = self.model.predict_mc(features, passes)
-                out["mc"] = {"mean": _b64(self._surface_values(mean)),
-                             "std": _b64(std.max(axis=1) if std.ndim == 2 else std)}
+                out["mc"] = {"mean": float32_base64(self._surface_values(mean)),
+                             "std": float32_base64(std.max(axis=1) if std.ndim == 2 else std)}
             # activations described on (up to 256) training points in inference mode; gradient
             # norms are those of the last training step
             self.model.forward(self.x_train[:256], training=False)
@@ -250,13 +248,6 @@ class MlpTraining:
                 "test": pack(self.data.x_test, self.data.y_test),
                 "task": self.data.task, "n_classes": self.data.n_classes,
                 "window": list(self.window)}
-
-
-def _b64(values: NDArray[Any]) -> str:
-    """Little-endian float32 bytes, base64: grids travel as binary, not as JSON lists."""
-    with np.errstate(over="ignore"):  # values beyond float32 travel as ±inf
-        clean = np.nan_to_num(np.asarray(values, dtype="<f4"), nan=np.nan)
-    return base64.b64encode(clean.tobytes()).decode("ascii")
 
 
 def train(experiment: MlpExperiment) -> list[TrainFrame]:

@@ -14,7 +14,7 @@ from typing import Literal, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from app.core.formula_surface import FormulaSurface
+from app.core.formula_surface import DEFAULT_WINDOW, FormulaSurface
 from app.core.optimizer import Optimizer
 from app.core.surface import Surface
 from app.core.surfaces import make_surface
@@ -22,7 +22,6 @@ from app.schema.surface_experiment import RunSpec, SurfaceExperiment
 
 Status = Literal["ok", "diverged", "off"]
 DIVERGENCE_BOUND = 1e10
-CUSTOM_WINDOW = (-2.0, 2.0, -2.0, 2.0)
 
 
 class SurfaceChoice(Protocol):
@@ -39,7 +38,7 @@ class SurfaceChoice(Protocol):
 def build_surface(choice: SurfaceChoice) -> Surface:
     """The surface an experiment names (a typed formula for ``custom``)."""
     if choice.surface == "custom":
-        window = getattr(choice, "window", None) or CUSTOM_WINDOW
+        window = getattr(choice, "window", None) or DEFAULT_WINDOW
         return FormulaSurface(choice.expression or "", window=window)
     if choice.surface == "quadratic":
         return make_surface("quadratic", condition_number=choice.condition_number)

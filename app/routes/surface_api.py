@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from typing import Annotated, Any, Literal
 
 import numpy as np
@@ -12,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from app.core.surfaces import SURFACES, make_surface
 from app.i18n.messages import run_message
+from app.jobs.encoding import float32_base64
 from app.jobs.surface_race import RunResult, build_surface, run_race, start_point
 from app.jobs.workers import run_cpu
 from app.schema.controls import describe, optimizer_catalog
@@ -21,6 +21,7 @@ from app.schema.surface_experiment import (
     SurfaceExperiment,
     SurfaceName,
     SurfaceView,
+    custom_defaults,
     page_default_experiment,
 )
 from app.schema.url_codec import encode
@@ -126,10 +127,10 @@ async def surface_grid(query: Annotated[GridQuery, Query()]) -> dict[str, Any]:
         xs = np.linspace(window[0], window[1], query.n)
         ys = np.linspace(window[2], window[3], query.n)
         with np.errstate(all="ignore"):
-            z = surface.value(xs[None, :], ys[:, None]).astype("<f4")
+            z = surface.value(xs[None, :], ys[:, None])
         return {"surface": surface.describe(), "window": list(window), "nx": query.n,
                 "ny": query.n, "x": xs.tolist(), "y": ys.tolist(),
-                "z": base64.b64encode(z.tobytes()).decode("ascii")}
+                "z": float32_base64(z)}
 
     return await run_cpu(compute)
 
@@ -152,6 +153,7 @@ async def surface_schema() -> dict[str, Any]:
         "experiment": describe(SurfaceExperiment),
         "view": describe(SurfaceView),
         "optimizers": optimizer_catalog(),
+        "custom": custom_defaults(),
         "default": default.model_dump(mode="json"),
         "default_query": encode(default) + encode(SurfaceView()),
     }

@@ -14,7 +14,7 @@ import annotated_types as at
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from app.core.optimizers import DEFAULTS, KERAS_CLASS, UPDATE_RULES
+from app.core.optimizers import OPTIMIZERS
 from app.schema.url_codec import list_model_type, model_type
 
 
@@ -38,14 +38,15 @@ def _kind(annotation: Any) -> tuple[str, list[Any] | None]:
     return "any", None
 
 
-def _item_kind(annotation: Any) -> str:
-    """The element type of a list or tuple field (``float``, ``int``, ``text`` …)."""
+def _item_kind(annotation: Any) -> tuple[str, list[Any] | None]:
+    """The element type of a list or tuple field (``float``, ``int``, ``text``, ``enum`` …) and
+    its options (a list of registry names, e.g. ``features``)."""
     origin = get_origin(annotation)
     if origin in (Union, types.UnionType):
         args = [a for a in get_args(annotation) if a is not type(None)]
-        return _item_kind(args[0]) if len(args) == 1 else "any"
+        return _item_kind(args[0]) if len(args) == 1 else ("any", None)
     args = [a for a in get_args(annotation) if a is not Ellipsis]
-    return _kind(args[0])[0] if args else "any"
+    return _kind(args[0]) if args else ("any", None)
 
 
 def describe(cls: type[BaseModel]) -> list[dict[str, Any]]:
@@ -66,7 +67,7 @@ def describe(cls: type[BaseModel]) -> list[dict[str, Any]]:
             kind, options = _kind(info.annotation)
             entry["type"] = kind
             if kind == "list":
-                entry["items"] = _item_kind(info.annotation)
+                entry["items"], options = _item_kind(info.annotation)
             if options is not None:
                 entry["options"] = options
             if info.default is not PydanticUndefined:
@@ -85,12 +86,18 @@ def describe(cls: type[BaseModel]) -> list[dict[str, Any]]:
 
 
 def optimizer_catalog() -> dict[str, dict[str, Any]]:
-    """Per optimizer: its Keras class, which hyperparameters it takes with defaults, its rule."""
+    """Per optimizer, from its catalogue entry: Keras class, the hyperparameters it takes with
+    their defaults and bounds, its update rule, the surface page's rate, its colour, and whether
+    a fresh surface page races it."""
     return {
         name: {
-            "keras_class": KERAS_CLASS[name],
-            "defaults": DEFAULTS[name],
-            "update_rule": UPDATE_RULES[name],
+            "keras_class": entry.keras_class,
+            "defaults": dict(entry.defaults),
+            "bounds": {k: b.as_dict() for k, b in entry.bounds.items()},
+            "update_rule": entry.update_rule,
+            "page_learning_rate": entry.page_learning_rate,
+            "colour": entry.colour,
+            "in_default_race": entry.in_default_race,
         }
-        for name in DEFAULTS
+        for name, entry in OPTIMIZERS.items()
     }

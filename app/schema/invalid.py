@@ -14,8 +14,8 @@ from pydantic_core import PydanticCustomError
 SCHEMA_ERRORS = frozenset({
     # surfaces and the map
     "expression_required", "window_order", "window_range", "start_range",
-    "lr_order", "lr_min_too_small", "second_order", "second_not_taken", "second_below_one",
-    "second_log_positive", "map_too_large",
+    "lr_order", "lr_min_too_small", "second_order", "second_not_taken", "second_log_positive",
+    "map_too_large",
     # the MLP
     "csv_points_required", "csv_too_few_points", "points_range", "regression_targets_range",
     "features_repeat", "loss_task", "training_too_large", "render_too_large",
@@ -23,6 +23,7 @@ SCHEMA_ERRORS = frozenset({
     # optimizers and schedules
     "piecewise_needs_boundary", "factors_count", "boundaries_increasing", "boundaries_range",
     "factors_range", "learning_rate_too_small", "hyperparameter_not_applicable",
+    "hyperparameter_bound",
     "clipping_exclusive",
 })
 

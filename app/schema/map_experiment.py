@@ -3,22 +3,29 @@ hyperparameter, every cell a whole run."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
 
-from app.core.optimizers import DEFAULTS
+from app.core.optimizers import OPTIMIZERS
 from app.schema.fields import param
 from app.schema.invalid import invalid
-from app.schema.optimizer_spec import MIN_LEARNING_RATE, OptimizerSpec
+from app.schema.names import names_literal
+from app.schema.optimizer_spec import HYPERPARAMETERS, MIN_LEARNING_RATE, OptimizerSpec
 from app.schema.surface_experiment import MAX_EXPRESSION, SurfaceName, check_expression
 
 MAP_SCHEMA_VERSION = 1
 MAX_MAP_SIDE = 200
 MAX_MAP_STEPS = 2000
 MAX_MAP_WORK = 200 * 200 * 500  # cells × steps in one request
-SecondAxis = Literal["momentum", "rho", "beta_1", "beta_2", "epsilon", "initial_accumulator_value",
-                     "weight_decay"]
+SECOND_AXES = tuple(name for name in OptimizerSpec.model_fields
+                    if name in HYPERPARAMETERS and name != "learning_rate"
+                    and any(name in entry.bounds for entry in OPTIMIZERS.values()))
+"""Every numeric hyperparameter but the learning rate (the first axis), in the form's order."""
+if TYPE_CHECKING:
+    SecondAxis = str
+else:
+    SecondAxis = names_literal(SECOND_AXES)
 LOG_AXES = ("epsilon", "weight_decay")
 
 
@@ -29,7 +36,8 @@ def _default_optimizer() -> OptimizerSpec:
 class MapExperiment(BaseModel):
     """Which runs fill the map and what each cell shows."""
 
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    # validate_default: the default axis (beta_1 from 0) must meet the chosen optimizer's bound
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, validate_default=True)
 
     version: int = param(MAP_SCHEMA_VERSION, url="v", ge=1, le=MAP_SCHEMA_VERSION)
     surface: SurfaceName = param("rosenbrock", url="f", control="select")
@@ -58,6 +66,21 @@ class MapExperiment(BaseModel):
     def _check_expression(cls, value: str | None) -> str | None:
         return check_expression(value)
 
+    @field_validator("second_min", "second_max")
+    @classmethod
+    def _check_second_bound(cls, value: float, info: ValidationInfo) -> float:
+        """Both ends of the axis within the chosen optimizer's own bound (Lion: beta_1 > 0)."""
+        spec, second = info.data.get("optimizer"), str(info.data.get("second"))
+        entry = OPTIMIZERS.get(spec.optimizer) if isinstance(spec, OptimizerSpec) else None
+        if entry is None or second not in entry.bounds:
+            return value  # an axis the optimizer does not take is refused below
+        bound = entry.bounds[second]
+        if not bound.contains(value):
+            raise invalid("hyperparameter_bound",
+                          f"{second} must be {bound.text()} for {entry.name}",
+                          name=second, optimizer=entry.name, rule=bound.rule())
+        return value
+
     @model_validator(mode="after")
     def _check(self) -> MapExperiment:
         if self.surface == "custom" and not (self.expression and self.expression.strip()):
@@ -74,15 +97,12 @@ class MapExperiment(BaseModel):
         if not self.second_min < self.second_max:
             raise invalid("second_order", "second_min must be below second_max",
                           field="second_min")
-        takes = DEFAULTS[self.optimizer.optimizer]
+        takes = OPTIMIZERS[self.optimizer.optimizer].defaults
         if self.second not in takes:
             raise invalid("second_not_taken", f"{self.optimizer.optimizer} has no "
                           f"{self.second} (it takes {', '.join(sorted(takes))})",
                           optimizer=self.optimizer.optimizer, second=self.second,
                           takes=", ".join(sorted(takes)), field="second")
-        if self.second in ("momentum", "rho", "beta_1", "beta_2") and self.second_max >= 1:
-            raise invalid("second_below_one", f"{self.second} must stay below 1",
-                          second=self.second, field="second_max")
         if self.second in LOG_AXES and self.second_min <= 0:
             raise invalid("second_log_positive",
                           f"{self.second} is drawn on a log axis: second_min must be > 0",

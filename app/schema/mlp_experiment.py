@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from app.core.datasets import DATASETS, Task
+from app.core.features import FEATURES
+from app.core.nn.activations import HIDDEN_ACTIVATIONS
+from app.core.nn.initializers import OFFERED_INITIALIZERS
+from app.core.nn.losses import LOSSES_FOR_TASK, OFFERED_LOSSES
+from app.core.nn.regularizers import REGULARIZERS
 from app.schema.fields import param
 from app.schema.invalid import invalid
+from app.schema.names import names_literal
 from app.schema.optimizer_spec import OptimizerSpec
 
 MLP_SCHEMA_VERSION = 1
@@ -28,20 +35,22 @@ MAX_COORDINATE = 1e6  # so that features such as x1² stay finite in float32
 MAX_TRAINING_WORK = 25 * 10**8
 MAX_RENDER_WORK = 10**10
 
-DatasetName = Literal["circle", "xor", "gauss", "spiral", "moons", "blobs", "reg_plane",
-                      "reg_gauss", "csv"]
-FeatureName = Literal["x1", "x2", "x1_sq", "x2_sq", "x1x2", "sin_x1", "sin_x2"]
-ActivationName = Literal["sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "gelu", "swish",
-                         "softplus", "mish", "linear"]
-InitializerName = Literal["zeros", "ones", "random_normal", "random_uniform", "glorot_normal",
-                          "glorot_uniform", "he_normal", "he_uniform", "lecun_normal",
-                          "lecun_uniform", "variance_scaling"]
-LossName = Literal["binary_crossentropy", "categorical_crossentropy", "mean_squared_error"]
-LOSSES_FOR_TASK: dict[str, tuple[str, ...]] = {
-    "binary": ("binary_crossentropy", "mean_squared_error"),
-    "multiclass": ("categorical_crossentropy",),
-    "regression": ("mean_squared_error",),
-}
+UPLOADED = "csv"
+"""The data set of uploaded points (not in ``DATASETS``: its task comes from its labels)."""
+if TYPE_CHECKING:
+    DatasetName = str
+    FeatureName = str
+    ActivationName = str
+    InitializerName = str
+    LossName = str
+    RegularizerName = str
+else:
+    DatasetName = names_literal((*DATASETS, UPLOADED))
+    FeatureName = names_literal(FEATURES)
+    ActivationName = names_literal(HIDDEN_ACTIVATIONS)
+    InitializerName = names_literal(OFFERED_INITIALIZERS)
+    LossName = names_literal(OFFERED_LOSSES)
+    RegularizerName = names_literal(REGULARIZERS)
 _STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
@@ -60,7 +69,7 @@ class DatasetSpec(BaseModel):
 
     @model_validator(mode="after")
     def _check_points(self) -> DatasetSpec:
-        if self.name != "csv":
+        if self.name != UPLOADED:
             return self
         if not self.points:
             raise invalid("csv_points_required",
@@ -110,7 +119,7 @@ class RegularizerSpec(BaseModel):
 
     model_config = _STRICT
 
-    name: Literal["l1", "l2", "l1_l2"] = param("l2", url="rn", control="select")
+    name: RegularizerName = param("l2", url="rn", control="select")
     l1: float = param(0.01, url="l1", ge=0, le=1, scale="log", slider_min=1e-5, slider_max=0.1,
                       when={"name": ["l1", "l1_l2"]})
     l2: float = param(0.01, url="l2", ge=0, le=1, scale="log", slider_min=1e-5, slider_max=0.1,
@@ -175,7 +184,7 @@ class MlpExperiment(BaseModel):
     version: int = param(MLP_SCHEMA_VERSION, url="v", ge=1, le=MLP_SCHEMA_VERSION)
     dataset: DatasetSpec = param(DatasetSpec, url="")
     features: list[FeatureName] = param(lambda: ["x1", "x2"], url="ft", min_length=1,
-                                        max_length=7)
+                                        max_length=len(FEATURES))
     layers: list[LayerSpec] = param(_default_layers, url="l", max_length=MAX_LAYERS)
     loss: LossName | None = param(None, url="loss", control="select")
     optimizer: OptimizerSpec = param(_default_optimizer, url="o.")
@@ -250,18 +259,13 @@ class MlpExperiment(BaseModel):
         passes = 1 + (self.mc_passes if any(layer.dropout > 0 for layer in self.layers) else 0)
         return self.grid * self.grid * passes * self._per_point(16, 16)
 
-    def task(self) -> Literal["binary", "multiclass", "regression"]:
+    def task(self) -> Task:
+        """The data set's task (``DATASETS``), or for uploaded points the one their labels make."""
         name = self.dataset.name
-        if name in ("reg_plane", "reg_gauss"):
-            return "regression"
-        if name == "blobs":
-            return "multiclass"
-        if name == "csv" and self.dataset.points:
-            return points_task(self.dataset.points)
-        return "binary"
+        if name == UPLOADED:
+            return points_task(self.dataset.points) if self.dataset.points else "binary"
+        return DATASETS[name].task
 
     def resolved_loss(self) -> LossName:
-        if self.loss is not None:
-            return self.loss
-        return {"binary": "binary_crossentropy", "multiclass": "categorical_crossentropy",
-                "regression": "mean_squared_error"}[self.task()]  # type: ignore[return-value]
+        """The chosen loss, or the task's default (the first that suits it)."""
+        return self.loss if self.loss is not None else LOSSES_FOR_TASK[self.task()][0]

@@ -1,43 +1,37 @@
 """The optimizer and schedule part of an experiment, shared by the surface race and the MLP.
 
-Names, meanings and defaults are Keras 3's. A hyperparameter left ``None`` takes the Keras
-default of the chosen optimizer (``DEFAULTS`` in the core); one that does not apply to the chosen
-optimizer is refused, so a typo never passes silently.
+Names, meanings, defaults and bounds are Keras 3's, read from the optimizer's catalogue entry
+(``OPTIMIZERS`` in the core). A hyperparameter left ``None`` takes the Keras default of the chosen
+optimizer; one that does not apply to it is refused, so a typo never passes silently.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
 
+from app.core.bound import Bound
 from app.core.optimizer import Optimizer
-from app.core.optimizers import DEFAULTS, KERAS_CLASS, OPTIMIZERS
+from app.core.optimizers import OPTIMIZERS
 from app.core.schedules import SCHEDULES, Schedule
 from app.schema.fields import param
 from app.schema.invalid import invalid
+from app.schema.names import names_literal
 
-OptimizerName = Literal[
-    "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamax", "nadam", "adamw"
-]
-ScheduleName = Literal["constant", "power", "exponential", "piecewise", "cosine", "onecycle"]
+if TYPE_CHECKING:
+    OptimizerName = str
+    ScheduleName = str
+else:
+    OptimizerName = names_literal(OPTIMIZERS)
+    ScheduleName = names_literal(SCHEDULES)
 
-HYPERPARAMETERS = (
-    "learning_rate",
-    "momentum",
-    "nesterov",
-    "rho",
-    "centered",
-    "beta_1",
-    "beta_2",
-    "epsilon",
-    "amsgrad",
-    "initial_accumulator_value",
-    "weight_decay",
-)
+HYPERPARAMETERS: tuple[str, ...] = tuple(
+    dict.fromkeys(name for entry in OPTIMIZERS.values() for name in entry.defaults))
+"""Every hyperparameter some optimizer takes (each is a field of ``OptimizerSpec``)."""
 CLIPPING = ("clipvalue", "clipnorm", "global_clipnorm")
 MAX_BOUNDARIES = 8
 MAX_BOUNDARY = 10**9  # a step count far beyond any run, small enough to be a float
@@ -45,6 +39,12 @@ MAX_BOUNDARY = 10**9  # a step count far beyond any run, small enough to be a fl
 # to a learning rate of 0, which the core refuses.
 MIN_LEARNING_RATE = 1e-12
 MIN_FACTOR = 1e-6
+
+
+def widest(name: str) -> Any:
+    """The field limits of a hyperparameter: the union of the optimizers' bounds for it. The
+    chosen optimizer's own bound (``OptimizerEntry.bounds``) is checked by the validator."""
+    return Bound.union([e.bounds[name] for e in OPTIMIZERS.values() if name in e.bounds]).as_dict()
 
 
 class ScheduleSpec(BaseModel):
@@ -123,25 +123,27 @@ class OptimizerSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     optimizer: OptimizerName = param("adam", url="o", control="select")
+    # Upper limits written here (le=…) are the server's caps where Keras sets none; every other
+    # limit is the union of the optimizers' own bounds (``widest``).
     learning_rate: float | None = param(
-        None, url="lr", gt=0, le=10, scale="log", slider_min=1e-5, slider_max=1.0
-    )
-    momentum: float | None = param(None, url="m", ge=0, lt=1, step=0.01, slider_max=0.999)
+        None, url="lr", **widest("learning_rate"), le=10, scale="log", slider_min=1e-5,
+        slider_max=1.0)
+    momentum: float | None = param(None, url="m", **widest("momentum"), step=0.01,
+                                   slider_max=0.999)
     nesterov: bool | None = param(None, url="n")
-    rho: float | None = param(None, url="rho", ge=0, lt=1, step=0.01, slider_max=0.999)
+    rho: float | None = param(None, url="rho", **widest("rho"), step=0.01, slider_max=0.999)
     centered: bool | None = param(None, url="c")
-    beta_1: float | None = param(None, url="b1", ge=0, lt=1, step=0.01, slider_max=0.999)
-    beta_2: float | None = param(None, url="b2", ge=0, lt=1, step=0.001, slider_max=0.9999)
+    beta_1: float | None = param(None, url="b1", **widest("beta_1"), step=0.01, slider_max=0.999)
+    beta_2: float | None = param(None, url="b2", **widest("beta_2"), step=0.001,
+                                 slider_max=0.9999)
     epsilon: float | None = param(
-        None, url="eps", gt=0, le=1, scale="log", slider_min=1e-10, slider_max=1.0
-    )
+        None, url="eps", **widest("epsilon"), le=1, scale="log", slider_min=1e-10, slider_max=1.0)
     amsgrad: bool | None = param(None, url="ams")
     initial_accumulator_value: float | None = param(
-        None, url="iav", ge=0, le=10, step=0.01, slider_max=1.0
-    )
+        None, url="iav", **widest("initial_accumulator_value"), le=10, step=0.01, slider_max=1.0)
     weight_decay: float | None = param(
-        None, url="wd", ge=0, le=1, scale="log", slider_min=1e-5, slider_max=1.0
-    )
+        None, url="wd", **widest("weight_decay"), le=1, scale="log", slider_min=1e-5,
+        slider_max=1.0)
     clipvalue: float | None = param(
         None, url="cv", gt=0, le=1e6, scale="log", slider_min=1e-3, slider_max=100
     )
@@ -153,13 +155,28 @@ class OptimizerSpec(BaseModel):
     )
     schedule: ScheduleSpec = param(ScheduleSpec, url="")
 
+    @field_validator("learning_rate", "momentum", "rho", "beta_1", "beta_2", "epsilon",
+                     "initial_accumulator_value", "weight_decay")
+    @classmethod
+    def _check_bound(cls, value: float | None, info: ValidationInfo) -> float | None:
+        """The chosen optimizer's own bound (Lion's beta_1 > 0), reported on the field."""
+        entry = OPTIMIZERS.get(info.data.get("optimizer", ""))
+        name = info.field_name or ""
+        if value is None or entry is None or name not in entry.bounds:
+            return value
+        bound = entry.bounds[name]
+        if not bound.contains(value):
+            raise invalid("hyperparameter_bound", f"{name} must be {bound.text()} for {entry.name}",
+                          name=name, optimizer=entry.name, rule=bound.rule())
+        return value
+
     @model_validator(mode="after")
     def _check_applicable(self) -> OptimizerSpec:
         if self.learning_rate is not None and self.learning_rate < MIN_LEARNING_RATE:
             raise invalid("learning_rate_too_small",
                           f"learning_rate must be at least {MIN_LEARNING_RATE:g}",
                           min=MIN_LEARNING_RATE, field="learning_rate")
-        allowed = DEFAULTS[self.optimizer]
+        allowed = OPTIMIZERS[self.optimizer].defaults
         for name in HYPERPARAMETERS:
             if getattr(self, name) is not None and name not in allowed:
                 raise invalid("hyperparameter_not_applicable",
@@ -176,7 +193,7 @@ class OptimizerSpec(BaseModel):
 
     def hyperparameters(self) -> dict[str, Any]:
         """Every hyperparameter of this optimizer, the Keras default where not given."""
-        values: dict[str, Any] = dict(DEFAULTS[self.optimizer])
+        values: dict[str, Any] = dict(OPTIMIZERS[self.optimizer].defaults)
         for name in values:
             given = getattr(self, name)
             if given is not None:
@@ -188,12 +205,12 @@ class OptimizerSpec(BaseModel):
         return self.model_copy(update=self.hyperparameters())
 
     def keras_class(self) -> str:
-        return KERAS_CLASS[self.optimizer]
+        return OPTIMIZERS[self.optimizer].keras_class
 
     def build(self, total_steps: int, run_axes: int = 0) -> Optimizer:
         """The core optimizer for this spec."""
         hp = self.hyperparameters()
         hp["learning_rate"] = self.schedule.build(hp["learning_rate"], total_steps)
         clip = {name: getattr(self, name) for name in CLIPPING if getattr(self, name) is not None}
-        optimizer: Optimizer = OPTIMIZERS[self.optimizer](**hp, **clip, run_axes=run_axes)
+        optimizer: Optimizer = OPTIMIZERS[self.optimizer].factory(**hp, **clip, run_axes=run_axes)
         return optimizer

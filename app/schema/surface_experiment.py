@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from app.core.formula import FormulaError, parse_formula
+from app.core.formula_surface import DEFAULT_WINDOW, FormulaSurface, default_start
+from app.core.optimizers import OPTIMIZERS
 from app.core.surfaces import SURFACES
 from app.schema.fields import param
 from app.schema.invalid import invalid
+from app.schema.names import names_literal
 from app.schema.optimizer_spec import OptimizerSpec
 
-SurfaceName = Literal[
-    "sphere", "quadratic", "rosenbrock", "beale", "himmelblau", "booth", "matyas",
-    "three_hump_camel", "six_hump_camel", "rastrigin", "ackley", "goldstein_price",
-    "styblinski_tang", "levi13", "easom", "mccormick", "saddle", "monkey_saddle", "custom",
-]
+CUSTOM = FormulaSurface.name
+"""The surface a typed formula makes (not in ``SURFACES``: it needs the formula)."""
+if TYPE_CHECKING:
+    SurfaceName = str
+else:
+    SurfaceName = names_literal((*SURFACES, CUSTOM))
 SCHEMA_VERSION = 1
 MAX_STEPS = 5000
 MAX_RUNS = 12
@@ -102,9 +108,8 @@ class SurfaceExperiment(BaseModel):
         runs = [RunSpec.model_validate(r.resolved().model_dump()) for r in self.runs]
         update: dict[str, object] = {"runs": runs}
         if self.start is None:
-            if self.surface == "custom":
-                xmin, xmax, ymin, ymax = self.window or (-2.0, 2.0, -2.0, 2.0)
-                update["start"] = ((xmin + xmax) / 2 + (xmax - xmin) / 4, (ymin + ymax) / 2)
+            if self.surface == CUSTOM:
+                update["start"] = default_start(self.window or DEFAULT_WINDOW)
             else:
                 update["start"] = SURFACES[self.surface]().default_start
         return self.model_copy(update=update)
@@ -121,19 +126,22 @@ class SurfaceView(BaseModel):
     hide: list[str] = param(list, url="hide", max_length=64)
 
 
-PAGE_LEARNING_RATES: dict[str, float] = {
-    # chosen so the default race tells the lecture's story on Rosenbrock in 500 steps and stays
-    # readable on a projector: SGD is slow and steady, momentum and Nesterov glide down the
-    # valley, Nadam arrives, Adam/AdamW/RMSProp get close, AdaGrad stops early
-    "sgd": 0.001, "momentum": 0.0005, "nesterov": 0.0005, "adagrad": 0.1, "rmsprop": 0.1,
-    "adam": 0.1, "adamax": 0.5, "nadam": 0.1, "adamw": 0.1,
-}
+PAGE_LEARNING_RATES: Mapping[str, float] = MappingProxyType(
+    {name: entry.page_learning_rate for name, entry in OPTIMIZERS.items()
+     if entry.in_default_race})
+"""The default race: who races a fresh page, at which rate (from the optimizer catalogue)."""
 
 
 def page_default_experiment() -> SurfaceExperiment:
-    """The race a fresh page shows: all nine optimizers on Rosenbrock from a classic trap."""
-    runs = [RunSpec(optimizer=name, learning_rate=lr)  # type: ignore[arg-type]
+    """The race a fresh page shows: the default racers on Rosenbrock from a classic trap."""
+    runs = [RunSpec(optimizer=name, learning_rate=lr)
             for name, lr in PAGE_LEARNING_RATES.items()]
     default_start = SURFACES["rosenbrock"]().default_start
     return SurfaceExperiment(surface="rosenbrock", start=default_start, steps=500,
                              tolerance=0.01, runs=runs).resolved()
+
+
+def custom_defaults() -> dict[str, list[float]]:
+    """The typed formula's window and start when the experiment names neither (served to the
+    page as ``custom`` in ``/api/schema/surface``)."""
+    return {"window": list(DEFAULT_WINDOW), "start": list(default_start(DEFAULT_WINDOW))}

@@ -204,6 +204,7 @@ SWEPT: dict[str, tuple[str, list[float]]] = {
     "adamax": ("beta_2", [0.0, 0.5, 0.9, 0.999]),
     "nadam": ("beta_1", [0.0, 0.5, 0.9, 0.99]),
     "adamw": ("weight_decay", [0.0, 0.01, 0.1, 1.0]),
+    "lion": ("beta_1", [0.1, 0.5, 0.9, 1.0]),
 }
 LRS = [0.001, 0.01, 0.05, 0.1]
 
@@ -219,13 +220,13 @@ def test_batch_of_runs_equals_a_loop_of_single_runs(name: str, clip: dict[str, f
     hyper, values = SWEPT[name]
     start = np.array([1.0, -1.0, 0.5])
     batch = np.tile(start, (4, 1))
-    opt = OPTIMIZERS[name](
+    opt = OPTIMIZERS[name].factory(
         learning_rate=np.array(LRS)[:, None], run_axes=1, **{hyper: np.array(values)}, **clip
     )
     for _ in range(25):
         opt.apply([_quadratic_grad(batch)], [batch])
     for r in range(4):
-        single = OPTIMIZERS[name](learning_rate=LRS[r], **{hyper: values[r]}, **clip)
+        single = OPTIMIZERS[name].factory(learning_rate=LRS[r], **{hyper: values[r]}, **clip)
         p = start.copy()
         for _ in range(25):
             single.apply([_quadratic_grad(p)], [p])
@@ -234,7 +235,7 @@ def test_batch_of_runs_equals_a_loop_of_single_runs(name: str, clip: dict[str, f
 
 @pytest.mark.parametrize("name", list(OPTIMIZERS))
 def test_float32_params_stay_float32(name: str) -> None:
-    opt = OPTIMIZERS[name](learning_rate=np.array([0.01, 0.02]), weight_decay=0.01)
+    opt = OPTIMIZERS[name].factory(learning_rate=np.array([0.01, 0.02]), weight_decay=0.01)
     params = [np.ones(2, dtype=np.float32), np.full((3, 2), 0.5, dtype=np.float32)]
     for _ in range(3):
         opt.apply([np.ones(2), np.ones((3, 2), dtype=np.float32)], params)
@@ -334,7 +335,7 @@ def test_registries_cover_the_same_names() -> None:
 
 
 def test_registry_presets() -> None:
-    momentum, nesterov = OPTIMIZERS["momentum"](), OPTIMIZERS["nesterov"]()
+    momentum, nesterov = OPTIMIZERS["momentum"].factory(), OPTIMIZERS["nesterov"].factory()
     assert isinstance(momentum, SGD) and momentum.momentum == 0.9 and not momentum.nesterov
     assert isinstance(nesterov, SGD) and nesterov.momentum == 0.9 and nesterov.nesterov
     assert DEFAULTS["momentum"] == {
@@ -349,4 +350,4 @@ def test_registry_presets() -> None:
 
 @pytest.mark.parametrize("name", list(OPTIMIZERS))
 def test_registry_class_names_are_keras_names(name: str) -> None:
-    assert type(OPTIMIZERS[name]()).__name__ == KERAS_CLASS[name]
+    assert type(OPTIMIZERS[name].factory()).__name__ == KERAS_CLASS[name]

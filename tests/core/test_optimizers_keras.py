@@ -116,7 +116,7 @@ VARIANTS: dict[str, Variant] = {
 
 
 def _keras_optimizer(name: str, kwargs: dict[str, Any]) -> Any:
-    preset = getattr(OPTIMIZERS[name], "keywords", {})
+    preset = getattr(OPTIMIZERS[name].factory, "keywords", {})
     return getattr(keras.optimizers, KERAS_CLASS[name])(**preset, **kwargs)
 
 
@@ -130,7 +130,7 @@ def _run_both(
     """
     grad_fns = [rosenbrock_grad, quadratic_grad][: len(starts)]
     dtype = str(starts[0].dtype)
-    ours = OPTIMIZERS[name](**ours_kw)
+    ours = OPTIMIZERS[name].factory(**ours_kw)
     theirs = _keras_optimizer(name, keras_kw)
     params = [s.copy() for s in starts]
     variables = [keras.Variable(s, dtype=dtype) for s in starts]
@@ -196,7 +196,8 @@ def test_optimizer_batch_of_runs_matches_separate_keras_runs(variant: str) -> No
     starts = np.array([[-1.5, 2.0], [0.0, 0.0], [2.0, -1.0]])
     clip = np.array([[1.0], [50.0], [3.0]])
     lr = np.array([0.02, 0.01, 0.005])  # shape (runs,): one value per run, leading-aligned
-    opt = OPTIMIZERS["rmsprop"](learning_rate=lr, run_axes=1, momentum=0.5, **{variant: clip})
+    opt = OPTIMIZERS["rmsprop"].factory(
+        learning_rate=lr, run_axes=1, momentum=0.5, **{variant: clip})
     batch = starts.copy()
     traj = []
     for _ in range(STEPS):
@@ -213,3 +214,24 @@ def test_optimizer_batch_of_runs_matches_separate_keras_runs(variant: str) -> No
 def test_defaults_match_keras_config(name: str) -> None:
     config = _keras_optimizer(name, {}).get_config()
     assert {key: config[key] for key in DEFAULTS[name]} == DEFAULTS[name]
+
+
+def test_lion_refuses_beta_1_zero_like_keras() -> None:
+    """Keras: beta_1 in (0, 1] (at 0 Lion degenerates to SignSGD); the catalogue says the same."""
+    from app.core.optimizers import Lion
+
+    with pytest.raises(ValueError, match="beta_1"):
+        keras.optimizers.Lion(beta_1=0.0)
+    with pytest.raises(ValueError, match=r"Invalid beta_1: 0.0 \(must be in \(0, 1\]\)"):
+        Lion(beta_1=0.0)
+    keras.optimizers.Lion(beta_1=1.0)
+    Lion(beta_1=1.0)
+    assert OPTIMIZERS["lion"].bounds["beta_1"].as_dict() == {"gt": 0.0, "le": 1.0}
+
+
+@pytest.mark.parametrize("betas", [(0.5, 0.9), (1.0, 0.0), (0.99, 0.5)])
+def test_lion_matches_keras_with_other_betas_and_weight_decay(betas: tuple[float, float]) -> None:
+    """Every coordinate moves by lr (times the sign) and decoupled weight decay comes first."""
+    kwargs = {"learning_rate": 0.01, "beta_1": betas[0], "beta_2": betas[1], "weight_decay": 0.1}
+    starts = [np.array(START, dtype=np.float64), np.array([[0.5, -1.0, 2.0], [1.5, 0.3, -0.7]])]
+    _assert_same(_run_both("lion", kwargs, kwargs, starts))

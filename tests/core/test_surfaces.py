@@ -11,7 +11,7 @@ from app.core.surfaces import SURFACES, Quadratic, make_surface
 
 NAMES = sorted(SURFACES)
 
-# Published global minima (x, y, f) from /work/shared/surfaces.md, with the table's rounding.
+# Published global minima (x, y, f) from docs/surfaces.md, with the table's rounding.
 PUBLISHED = {
     "sphere": [(0.0, 0.0, 0.0)],
     "quadratic": [(0.0, 0.0, 0.0)],

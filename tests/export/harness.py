@@ -18,7 +18,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from app.core.optimizers import OPTIMIZERS
 from app.jobs.mlp_training import MlpTraining
 from app.schema.mlp_experiment import MlpExperiment
 
@@ -132,15 +131,13 @@ CASES: dict[str, dict[str, Any]] = {
         "layers": [_layer("softplus", "lecun_normal")],
         "optimizer": {"optimizer": "adam", "learning_rate": 0.01, "epsilon": 1e-4},
     },
-}
-
-if "lion" in OPTIMIZERS:  # Keras 3's Lion, added to the core registry on another branch
-    CASES["lion_weight_decay_cosine"] = {
+    "lion_weight_decay_cosine": {
         "dataset": _data("circle"),
         "layers": [_layer("tanh", "glorot_uniform"), _layer("relu", "he_normal")],
         "optimizer": {"optimizer": "lion", "learning_rate": 0.001, "weight_decay": 0.01,
                       "schedule": {"name": "cosine", "decay_steps": 60.0, "alpha": 0.1}},
-    }
+    },
+}
 
 DROPOUT_CASE: dict[str, Any] = {
     "dataset": _data("xor"),

@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from app.core.formula import FUNCTIONS, FormulaError, parse_formula
-from app.core.optimizers import DEFAULTS
+from app.core.optimizers import DEFAULTS, OPTIMIZERS
 from app.schema.map_experiment import (
     LOG_AXES,
     MAX_MAP_SIDE,
@@ -242,8 +242,12 @@ def optimizer_dicts(draw: st.DrawFn, name: str | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {"optimizer": name}
     for key in HYPERPARAMETERS:
         if key in DEFAULTS[name] and draw(st.booleans()):
-            out[key] = draw(st.floats(MIN_LEARNING_RATE, 10) if key == "learning_rate"
-                            else field_values(OptimizerSpec, key))
+            values = (st.floats(MIN_LEARNING_RATE, 10) if key == "learning_rate"
+                      else field_values(OptimizerSpec, key))
+            bound = OPTIMIZERS[name].bounds.get(key)  # the optimizer's own (Lion: beta_1 > 0)
+            if bound is not None:
+                values = values.filter(bound.contains)
+            out[key] = draw(values)
     clip = draw(st.sampled_from([None, *CLIPPING]))
     if clip is not None:
         out[clip] = draw(field_values(OptimizerSpec, clip))
@@ -347,8 +351,9 @@ def map_dicts(draw: st.DrawFn, max_cells: int = MAX_MAP_SIDE * MAX_MAP_SIDE,
     second = draw(st.sampled_from(axes))
     lo_second = 1e-12 if second in LOG_AXES else 0.0
     hi_second = 0.999 if second in ("momentum", "rho", "beta_1", "beta_2") else 1.0
-    seconds = sorted(draw(st.lists(st.floats(lo_second, hi_second), min_size=2, max_size=2,
-                                   unique=True)))
+    bound = OPTIMIZERS[optimizer["optimizer"]].bounds[second]  # the optimizer's own bound
+    seconds = sorted(draw(st.lists(st.floats(lo_second, hi_second).filter(
+        lambda v: bool(bound.contains(v))), min_size=2, max_size=2, unique=True)))
     lrs = sorted(draw(st.lists(st.floats(1e-12, 10), min_size=2, max_size=2, unique=True)))
     nx = draw(st.integers(2, MAX_MAP_SIDE))
     ny = draw(st.integers(2, max(2, min(MAX_MAP_SIDE, max_cells // nx))))

@@ -34,7 +34,7 @@ def test_race_matches_core_optimizer_directly():
                      runs=[RunSpec(optimizer="nadam", learning_rate=0.05)])
     (result,) = run_race(exp)
     surface = make_surface("beale")
-    opt = OPTIMIZERS["nadam"](learning_rate=0.05)
+    opt = OPTIMIZERS["nadam"].factory(learning_rate=0.05)
     p = np.array([1.0, 1.0])
     for k in range(1, 41):
         opt.apply([surface.gradient_at(p)], [p])

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
+from app.core.optimizers import OPTIMIZERS
 from app.main import app
 
 client = TestClient(app)
@@ -115,9 +116,12 @@ def test_schema_describes_every_control_once():
     runs = next(f for f in schema["experiment"] if f["name"] == "runs")
     lr = next(f for f in runs["fields"] if f["name"] == "learning_rate")
     assert lr["url"] == "lr" and lr["scale"] == "log" and lr["gt"] == 0
-    assert set(schema["optimizers"]) == {"sgd", "momentum", "nesterov", "adagrad", "rmsprop",
-                                         "adam", "adamax", "nadam", "adamw"}
+    assert list(schema["optimizers"]) == list(OPTIMIZERS)
     assert schema["optimizers"]["adamw"]["defaults"]["weight_decay"] == 0.004
+    lion = schema["optimizers"]["lion"]
+    assert lion["keras_class"] == "Lion" and lion["bounds"]["beta_1"] == {"gt": 0, "le": 1}
+    assert set(lion) == {"keras_class", "defaults", "bounds", "update_rule", "page_learning_rate",
+                         "colour", "in_default_race"}
 
 
 def test_plotly_served_locally_and_security_headers():

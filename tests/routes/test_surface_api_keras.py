@@ -73,7 +73,7 @@ def test_surface_api_reproduces_keras(name: str, variant: str) -> None:
     assert response.status_code == 200, response.text
     ours = np.array(response.json()["runs"][0]["points"])
 
-    preset = getattr(OPTIMIZERS[name], "keywords", {})
+    preset = getattr(OPTIMIZERS[name].factory, "keywords", {})
     clip = {k: v for k, v in extra.items() if k != "schedule"}
     keras_lr = schedule(lr) if schedule else lr
     optimizer = getattr(keras.optimizers, KERAS_CLASS[name])(learning_rate=keras_lr, **preset,

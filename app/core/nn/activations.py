@@ -30,6 +30,11 @@ class ActivationFunction:
     """Base class: an element-wise (or row-wise, for softmax) function and its derivative."""
 
     name: ClassVar[str] = ""
+    histogram_range: ClassVar[tuple[float, float]] = (-3.0, 3.0)
+    """Where the page's histogram of this activation's outputs spans: the activation's range
+    where bounded, else [-3, 3] (outliers are counted in the edge bins)."""
+    counts_dead_units: ClassVar[bool] = False
+    """Whether a unit can die (output 0 for every sample), so the page reports the fraction."""
 
     def forward(self, x: FloatArray) -> FloatArray:
         raise NotImplementedError
@@ -61,6 +66,7 @@ class Sigmoid(ActivationFunction):
     """y = 1 / (1 + exp(-x));  dx = dy * y * (1 - y)."""
 
     name = "sigmoid"
+    histogram_range = (0.0, 1.0)
 
     def forward(self, x: FloatArray) -> FloatArray:
         return expit(x)
@@ -73,6 +79,7 @@ class Tanh(ActivationFunction):
     """y = tanh(x);  dx = dy * (1 - y**2)."""
 
     name = "tanh"
+    histogram_range = (-1.0, 1.0)
 
     def forward(self, x: FloatArray) -> FloatArray:
         return np.tanh(x)
@@ -85,6 +92,7 @@ class ReLU(ActivationFunction):
     """y = max(x, 0);  dx = dy * (x > 0)  (derivative 0 at x = 0, as torch/TF)."""
 
     name = "relu"
+    counts_dead_units = True
 
     def forward(self, x: FloatArray) -> FloatArray:
         return np.maximum(x, 0.0)
@@ -225,6 +233,7 @@ class Softmax(ActivationFunction):
     """Row-wise y = exp(x - max) / sum(exp(x - max));  dx = y * (dy - sum(dy * y, axis=-1))."""
 
     name = "softmax"
+    histogram_range = (0.0, 1.0)
 
     def forward(self, x: FloatArray) -> FloatArray:
         e = np.exp(x - x.max(axis=-1, keepdims=True))
@@ -236,7 +245,6 @@ class Softmax(ActivationFunction):
 
 
 ACTIVATIONS: dict[str, type[ActivationFunction]] = {
-    "linear": Linear,
     "sigmoid": Sigmoid,
     "tanh": Tanh,
     "relu": ReLU,
@@ -248,8 +256,18 @@ ACTIVATIONS: dict[str, type[ActivationFunction]] = {
     "silu": SiLU,
     "softplus": Softplus,
     "mish": Mish,
+    "linear": Linear,
     "softmax": Softmax,
 }
+
+
+NOT_OFFERED: dict[str, str] = {
+    "silu": "an alias: Keras' other name for swish, which the menu offers",
+    "softmax": "an output activation: the categorical loss chooses it, hidden layers never do",
+}
+"""Registry names a hidden layer's menu leaves out, each with its reason."""
+HIDDEN_ACTIVATIONS: tuple[str, ...] = tuple(n for n in ACTIVATIONS if n not in NOT_OFFERED)
+"""What a hidden layer may use (the schema's ``ActivationName``)."""
 
 
 def make_activation(

@@ -274,15 +274,25 @@ INITIALIZERS: dict[str, type[Initializer]] = {
         RandomNormal,
         RandomUniform,
         TruncatedNormal,
-        VarianceScaling,
         GlorotNormal,
         GlorotUniform,
         HeNormal,
         HeUniform,
         LecunNormal,
         LecunUniform,
+        VarianceScaling,
     )
 }
+
+
+NOT_OFFERED: dict[str, str] = {
+    "constant": "needs a value the menu does not ask for (zeros and ones are offered)",
+    "truncated_normal": "the fixed-stddev truncated normal; the menu offers the scaled ones "
+                        "(variance_scaling with distribution truncated_normal, he_normal …)",
+}
+"""Registry names the layer menu leaves out, each with its reason."""
+OFFERED_INITIALIZERS: tuple[str, ...] = tuple(n for n in INITIALIZERS if n not in NOT_OFFERED)
+"""What a layer's kernel_initializer may be (the schema's ``InitializerName``)."""
 
 
 def make_initializer(spec: str | dict[str, Any] | Initializer) -> Initializer:

@@ -9,10 +9,13 @@ get a zero gradient (as ``torch.clip`` gives).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, ClassVar
 
 import numpy as np
 
+from app.core.datasets import TASKS, Task
 from app.core.nn.activations import FloatArray
 
 EPSILON = 1e-7
@@ -33,6 +36,10 @@ class Loss:
     """Base class: a batch-mean loss of predictions and its gradient."""
 
     name: ClassVar[str] = ""
+    tasks: ClassVar[tuple[Task, ...]] = ()
+    """The tasks it suits; the first loss (in ``LOSSES`` order) suiting a task is its default."""
+    output_activation: ClassVar[str] = "linear"
+    """The output layer's activation it expects (probabilities for the cross-entropies)."""
 
     def value(self, y_pred: FloatArray, y_true: Any) -> float:
         return self.value_and_gradient(y_pred, y_true)[0]
@@ -56,6 +63,8 @@ class BinaryCrossentropy(Loss):
     """
 
     name = "binary_crossentropy"
+    tasks = ("binary",)
+    output_activation = "sigmoid"
 
     def value(self, y_pred: FloatArray, y_true: Any) -> float:
         y = _target(y_pred, y_true)
@@ -85,6 +94,8 @@ class CategoricalCrossentropy(Loss):
     """
 
     name = "categorical_crossentropy"
+    tasks = ("multiclass",)
+    output_activation = "softmax"
 
     @staticmethod
     def _one_hot(y_pred: FloatArray, y_true: Any) -> FloatArray:
@@ -117,6 +128,7 @@ class MeanSquaredError(Loss):
     """Keras mean_squared_error: loss = mean((y_pred - y)**2);  grad = 2 * (y_pred - y) / size."""
 
     name = "mean_squared_error"
+    tasks = ("binary", "regression")
 
     def value(self, y_pred: FloatArray, y_true: Any) -> float:
         d = y_pred - _target(y_pred, y_true)
@@ -135,6 +147,15 @@ LOSSES: dict[str, type[Loss]] = {
     "mean_squared_error": MeanSquaredError,
     "mse": MeanSquaredError,
 }
+
+
+NOT_OFFERED: dict[str, str] = {"mse": "an alias: Keras' short name for mean_squared_error"}
+"""Registry names the menus leave out, each with its reason."""
+OFFERED_LOSSES: tuple[str, ...] = tuple(n for n in LOSSES if n not in NOT_OFFERED)
+"""What an experiment may choose (the schema's ``LossName``)."""
+LOSSES_FOR_TASK: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    task: tuple(n for n in OFFERED_LOSSES if task in LOSSES[n].tasks) for task in TASKS})
+"""Task -> the losses that suit it, its default first."""
 
 
 def make_loss(spec: str | Loss) -> Loss:

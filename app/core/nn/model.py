@@ -23,14 +23,6 @@ from app.core.nn.layers import Activation, BatchNormalization, Dense, Dropout, L
 from app.core.nn.losses import Loss, make_loss
 
 HISTOGRAM_BINS = 30
-# Histogram range per activation: the activation's range where bounded, else [-3, 3]; values
-# outside the range are counted in the edge bins (so saturation and outliers stay visible).
-HISTOGRAM_RANGES: dict[str, tuple[float, float]] = {
-    "sigmoid": (0.0, 1.0),
-    "softmax": (0.0, 1.0),
-    "tanh": (-1.0, 1.0),
-}
-DEFAULT_HISTOGRAM_RANGE = (-3.0, 3.0)
 BATCH_NORMALIZATION_MODES = ("none", "before", "after")
 
 
@@ -53,7 +45,7 @@ class DenseStats:
     bin_edges: npt.NDArray[np.float64]
     kernel_grad_norm: float
     kernel_norm: float
-    dead_fraction: float | None  # relu only: units that output 0 for every sample of the batch
+    dead_fraction: float | None  # where counts_dead_units: units that output 0 for every sample
 
 
 class Sequential:
@@ -168,7 +160,8 @@ class Sequential:
         """Per Dense layer, the last batch's activations (after the block's nonlinearity: the
         Activation layer that follows in "before" mode), the kernel gradient and weight norms.
 
-        Histogram: HISTOGRAM_BINS bins over HISTOGRAM_RANGES[activation] (default [-3, 3]).
+        Histogram: HISTOGRAM_BINS bins over the activation's ``histogram_range``; values outside
+        are counted in the edge bins (so saturation and outliers stay visible).
         """
         stats = []
         for i, layer in enumerate(self.layers):
@@ -177,11 +170,11 @@ class Sequential:
             act, out = _block_output(self.layers, i)
             if out.size == 0:
                 raise ValueError("Invalid layer_stats call: run a forward pass first")
-            lo, hi = HISTOGRAM_RANGES.get(act.name, DEFAULT_HISTOGRAM_RANGE)
+            lo, hi = act.histogram_range
             flat = np.clip(out.ravel().astype(np.float64), lo, hi)
             counts, edges = np.histogram(flat, bins=HISTOGRAM_BINS, range=(lo, hi))
             dead = None
-            if act.name == "relu":
+            if act.counts_dead_units:
                 dead = float(np.mean(np.all(out == 0.0, axis=0)))
             stats.append(
                 DenseStats(

@@ -100,7 +100,7 @@ def test_model_parameters_are_in_keras_order_and_stable():
     params = model.parameters()
     assert all(a is b for a, b in zip(params, expected, strict=True))
     grads = model.gradients()
-    model.train_step(rng.normal(size=(5, 2)), np.ones((5, 1)), "mse", OPTIMIZERS["sgd"]())
+    model.train_step(rng.normal(size=(5, 2)), np.ones((5, 1)), "mse", OPTIMIZERS["sgd"].factory())
     assert all(a is b for a, b in zip(model.parameters(), params, strict=True))
     assert all(a is b for a, b in zip(model.gradients(), grads, strict=True))
     names = [w.shape for w in model.get_weights()]  # + BN moving_mean, moving_variance
@@ -123,7 +123,8 @@ def test_model_train_step_reports_loss_with_penalty_and_applies_max_norm():
         kernel**2
     )
     before = kernel.copy()
-    reported = model.train_step(x, y, "mean_squared_error", OPTIMIZERS["sgd"](learning_rate=0.1))
+    sgd = OPTIMIZERS["sgd"].factory(learning_rate=0.1)
+    reported = model.train_step(x, y, "mean_squared_error", sgd)
     assert reported == pytest.approx(expected, rel=1e-12)
     assert not np.array_equal(kernel, before)
     assert np.all(np.linalg.norm(kernel, axis=0) <= 0.5 + 1e-9)
@@ -135,7 +136,7 @@ def test_model_same_seed_gives_identical_weights_and_losses():
         spec = {"units": 5, "activation": "tanh", "dropout": 0.2, "batch_normalization": "before"}
         model = build_mlp(2, [spec, spec], 1, "sigmoid", rng)
         x, y = _xor(rng, 40)
-        losses = _fit(model, x, y, OPTIMIZERS["adam"](learning_rate=0.01), 3, rng)
+        losses = _fit(model, x, y, OPTIMIZERS["adam"].factory(learning_rate=0.01), 3, rng)
         return model.get_weights(), losses
 
     w1, l1 = run(7)
@@ -154,7 +155,7 @@ def test_model_zero_initialization_never_breaks_symmetry():
     ]
     model = Sequential(layers).build(2, rng, np.float64)
     x, y = _xor(rng, 60)
-    _fit(model, x, y, OPTIMIZERS["adam"](learning_rate=0.05), 10, rng)
+    _fit(model, x, y, OPTIMIZERS["adam"].factory(learning_rate=0.05), 10, rng)
     for layer in layers[:2]:
         kernel = layer.params["kernel"]
         assert np.abs(kernel).max() > 1e-3  # the weights did move ...
@@ -187,7 +188,7 @@ def test_model_adam_learns_nonlinear_data(make_data, activation):
     x, y = make_data(rng)
     spec = {"units": 8, "activation": activation, "kernel_initializer": "he_normal"}
     model = build_mlp(2, [spec, spec], 1, "sigmoid", rng)
-    losses = _fit(model, x, y, OPTIMIZERS["adam"](learning_rate=0.02), 60, rng)
+    losses = _fit(model, x, y, OPTIMIZERS["adam"].factory(learning_rate=0.02), 60, rng)
     assert losses[-1] < losses[0]
     assert _accuracy(model, x, y) >= 0.95
 
@@ -205,7 +206,7 @@ def test_model_float32_stays_float32():
     model = build_mlp(2, [spec, {**spec, "batch_normalization": "after"}], 1, "sigmoid", rng)
     x, y = _xor(rng, 20)
     for _ in range(3):
-        model.train_step(x, y, "binary_crossentropy", OPTIMIZERS["adam"]())
+        model.train_step(x, y, "binary_crossentropy", OPTIMIZERS["adam"].factory())
     assert model.forward(x, training=True).dtype == np.float32
     assert model.predict(x).dtype == np.float32
     for layer in model.layers:
@@ -218,7 +219,7 @@ def test_model_float64_is_selectable_and_close_to_float32():
         rng = np.random.default_rng(5)
         model = build_mlp(2, [{"units": 6, "activation": "tanh"}], 1, "sigmoid", rng, dtype)
         x, y = _xor(rng, 40)
-        return model, _fit(model, x, y, OPTIMIZERS["sgd"](learning_rate=0.1), 3, rng)
+        return model, _fit(model, x, y, OPTIMIZERS["sgd"].factory(learning_rate=0.1), 3, rng)
 
     m64, l64 = first_losses(np.float64)
     _, l32 = first_losses(np.float32)
@@ -249,7 +250,7 @@ def test_model_layer_stats_describe_last_batch():
     model = build_mlp(2, specs, 1, "sigmoid", rng, dtype=np.float64)
     model.layers[0].params["bias"][:2] = -100.0  # two dead relus
     x = rng.normal(size=(32, 2))
-    model.train_step(x, np.ones((32, 1)), "binary_crossentropy", OPTIMIZERS["sgd"]())
+    model.train_step(x, np.ones((32, 1)), "binary_crossentropy", OPTIMIZERS["sgd"].factory())
     relu, tanh, out = model.layer_stats()
     assert relu.dead_fraction == pytest.approx(2 / 6)
     assert tanh.dead_fraction is None and tanh.activation == "tanh"  # the Activation after BN

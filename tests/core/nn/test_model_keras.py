@@ -99,7 +99,7 @@ def test_training_matches_keras_fit_per_epoch(case):
                  loss=loss)  # fmt: skip
     expected = twin.fit(x, y, batch_size=10, epochs=20, shuffle=False, verbose=0).history["loss"]
 
-    opt = OPTIMIZERS[optimizer](**kwargs)
+    opt = OPTIMIZERS[optimizer].factory(**kwargs)
     ours = []
     for _ in range(20):
         batch = [

@@ -9,27 +9,22 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import PlainTextResponse
 
 from app.core.csv_points import MAX_BYTES, CsvError, parse_csv
-from app.core.optimizers import DEFAULTS
 from app.export import MAX_EXPORT_EPOCHS, keras_script, torch_script
 from app.jobs.mlp_training import MlpTraining
 from app.jobs.workers import run_cpu
-from app.schema.controls import describe, optimizer_catalog
+from app.routes.errors import ERROR_RESPONSES
+from app.routes.responses import CsvErrorOut, CsvPointsOut, MlpRunOut
 from app.schema.mlp_experiment import MlpExperiment
-from app.schema.url_codec import encode
+from app.schema.served import page_default_mlp
+
+__all__ = ["page_default_mlp", "router"]  # page_default_mlp: moved to app.schema.served
 
 router = APIRouter(prefix="/api/mlp", tags=["mlp"])
-
-
-def page_default_mlp() -> MlpExperiment:
-    """The network a fresh page shows: Playground's spiral, two tanh layers, Adam."""
-    return MlpExperiment().model_copy(update={
-        "optimizer": MlpExperiment().optimizer.resolved()})
-
 
 MAX_REQUEST_STEPS = 250_000
 
 
-@router.post("/run")
+@router.post("/run", response_model=MlpRunOut, responses=ERROR_RESPONSES)
 async def run_mlp(experiment: MlpExperiment) -> dict[str, Any]:
     """Train the network and return the metrics of every epoch (epoch 0 = before training).
 
@@ -55,7 +50,16 @@ async def run_mlp(experiment: MlpExperiment) -> dict[str, Any]:
     return await run_cpu(compute)
 
 
-@router.post("/csv")
+CSV_RESPONSES: dict[int | str, dict[str, Any]] = {
+    413: {"model": CsvErrorOut, "description": f"The file is larger than {MAX_BYTES:,} bytes"},
+    422: {"model": CsvErrorOut, "description": "Rows that cannot be read (up to 20 listed)"},
+}
+CSV_BODY = {"requestBody": {"required": True, "content": {
+    "text/csv": {"schema": {"type": "string", "maxLength": MAX_BYTES}}}}}
+
+
+@router.post("/csv", response_model=CsvPointsOut, responses=CSV_RESPONSES,
+             openapi_extra=CSV_BODY)
 async def upload_csv(request: Request) -> dict[str, Any]:
     """Parse a CSV of points sent as the request body (x1, x2, label or target).
 
@@ -80,17 +84,10 @@ async def upload_csv(request: Request) -> dict[str, Any]:
             "rows": len(points), "has_header": parsed.has_header}
 
 
-@router.get("/schema")
-async def mlp_schema() -> dict[str, Any]:
-    """The controls the MLP page draws and the default experiment."""
-    default = page_default_mlp()
-    return {"experiment": describe(MlpExperiment), "optimizers": optimizer_catalog(),
-            "default": default.model_dump(mode="json"), "default_query": encode(default),
-            "hyperparameters": {name: sorted(d) for name, d in DEFAULTS.items()}}
-
-
 EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"description": "A self-contained Python script", "content": {"text/x-python": {}}}}
+    200: {"description": "A self-contained Python script",
+          "content": {"text/x-python": {"schema": {"type": "string"}}}},
+    **ERROR_RESPONSES}
 
 
 ExportEpochs = Annotated[int | None, Query(ge=1, le=MAX_EXPORT_EPOCHS,

@@ -13,16 +13,10 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from app.core.surfaces import SURFACES, make_surface
 from app.jobs.surface_race import RunResult, build_surface, run_race, start_point
 from app.jobs.workers import run_cpu
-from app.schema.controls import describe, optimizer_catalog
+from app.routes.errors import ERROR_RESPONSES, QUERY_ERROR_RESPONSES
+from app.routes.responses import GridOut, SurfaceOut
 from app.schema.fields import param
-from app.schema.surface_experiment import (
-    MAX_EXPRESSION,
-    SurfaceExperiment,
-    SurfaceName,
-    SurfaceView,
-    page_default_experiment,
-)
-from app.schema.url_codec import encode
+from app.schema.surface_experiment import MAX_EXPRESSION, SurfaceExperiment, SurfaceName
 
 router = APIRouter(prefix="/api", tags=["surface"])
 MAX_GRID = 200
@@ -71,7 +65,7 @@ def _out(result: RunResult) -> RunOut:
                   summary=RunSummaryOut.model_validate(result.summary.to_dict()))
 
 
-@router.post("/surface/run", response_model=RaceOut)
+@router.post("/surface/run", response_model=RaceOut, responses=ERROR_RESPONSES)
 async def run_surface(experiment: SurfaceExperiment) -> RaceOut:
     """Run every optimizer of the experiment on its surface and return the trajectories."""
     def compute() -> RaceOut:
@@ -82,13 +76,13 @@ async def run_surface(experiment: SurfaceExperiment) -> RaceOut:
     return await run_cpu(compute)
 
 
-@router.get("/surfaces")
+@router.get("/surfaces", response_model=list[SurfaceOut])
 async def list_surfaces() -> list[dict[str, Any]]:
     """Every built-in surface: labels (es/en), formula, window, minima, log-scale advice."""
     return [make_surface(name).describe() for name in SURFACES]
 
 
-@router.get("/surface/grid")
+@router.get("/surface/grid", response_model=GridOut, responses=QUERY_ERROR_RESPONSES)
 async def surface_grid(query: Annotated[GridQuery, Query()]) -> dict[str, Any]:
     """f on an n×n grid over the window; ``z`` is base64 little-endian float32, row-major."""
     experiment = None
@@ -129,16 +123,3 @@ def _window(query: GridQuery) -> tuple[float, float, float, float] | None:
     if not (xmin < xmax and ymin < ymax):
         return None
     return xmin, xmax, ymin, ymax
-
-
-@router.get("/schema/surface")
-async def surface_schema() -> dict[str, Any]:
-    """The controls the page draws, the optimizers' Keras facts and the default race."""
-    default = page_default_experiment()
-    return {
-        "experiment": describe(SurfaceExperiment),
-        "view": describe(SurfaceView),
-        "optimizers": optimizer_catalog(),
-        "default": default.model_dump(mode="json"),
-        "default_query": encode(default) + encode(SurfaceView()),
-    }

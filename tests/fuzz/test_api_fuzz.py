@@ -17,7 +17,6 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 
-from app.main import app
 from app.schema.map_experiment import MAX_MAP_SIDE, MAX_MAP_STEPS
 from app.schema.mlp_experiment import (
     MAX_BATCH,
@@ -32,6 +31,8 @@ from app.schema.mlp_experiment import (
     MlpExperiment,
 )
 from app.schema.surface_experiment import MAX_RUNS, MAX_STEPS
+from tests.app_client import make_app
+from tests.decoders import float32s
 from tests.fuzz import (
     FORMULA_TEXTS,
     count,
@@ -45,7 +46,8 @@ from tests.fuzz import (
 )
 
 HANG_SECONDS = 60.0  # the guard that turns a hang into a failure
-CLIENT = TestClient(app)
+APP = make_app()
+CLIENT = TestClient(APP)
 
 # A numeric warning from a hostile input is a bug too: under ``python -W error`` it is a 500.
 pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
@@ -92,7 +94,7 @@ def post_json(url: str, body: Any) -> Any:
 
 # -- schemathesis: every operation of the OpenAPI schema --------------------------------------
 
-SCHEMA = schemathesis.openapi.from_asgi("/openapi.json", app)
+SCHEMA = schemathesis.openapi.from_asgi("/openapi.json", APP)
 # .ok() raises on an operation schemathesis cannot read: a broken schema fails the module
 OPERATIONS = {op.label: op for op in (result.ok()  # type: ignore[union-attr]
                                       for result in SCHEMA.get_all_operations())}
@@ -408,5 +410,5 @@ def test_map_loss_beyond_float32_travels_as_infinity():
             "optimizer": {"optimizer": "sgd", "clipvalue": 1e-6}, "nx": 2, "ny": 2, "steps": 2}
     response = post_json("/api/map/run", body)
     assert response.status_code == 200
-    losses = np.frombuffer(base64.b64decode(response.json()["final_loss"]), dtype="<f4")
+    losses = float32s(response.json()["final_loss"])
     assert np.all(np.isposinf(losses))

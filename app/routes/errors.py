@@ -98,6 +98,13 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 """``responses=`` of every route that reads a JSON body."""
 
+JSON_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"description": spec["description"], "content": {"application/json": {
+        "schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+    for status, spec in ERROR_RESPONSES.items()}
+"""The same, for a route whose success is not JSON (FastAPI would give a ``model`` the route's
+media type); ``ErrorOut`` is in the components because the JSON routes use it."""
+
 QUERY_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorOut, "description": "A query parameter is invalid"},
 }

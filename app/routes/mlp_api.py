@@ -12,7 +12,7 @@ from app.core.csv_points import MAX_BYTES, CsvError, parse_csv
 from app.export import MAX_EXPORT_EPOCHS, keras_script, torch_script
 from app.jobs.mlp_training import MlpTraining
 from app.jobs.workers import run_cpu
-from app.routes.errors import ERROR_RESPONSES
+from app.routes.errors import ERROR_RESPONSES, JSON_ERROR_RESPONSES
 from app.routes.responses import CsvErrorOut, CsvPointsOut, MlpRunOut
 from app.schema.mlp_experiment import MlpExperiment
 from app.schema.served import page_default_mlp
@@ -84,10 +84,14 @@ async def upload_csv(request: Request) -> dict[str, Any]:
             "rows": len(points), "has_header": parsed.has_header}
 
 
+class PythonScript(PlainTextResponse):
+    """A Python source file (the OpenAPI description says ``text/x-python``)."""
+
+    media_type = "text/x-python"
+
+
 EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"description": "A self-contained Python script",
-          "content": {"text/x-python": {"schema": {"type": "string"}}}},
-    **ERROR_RESPONSES}
+    200: {"description": "A self-contained Python script"}, **JSON_ERROR_RESPONSES}
 
 
 ExportEpochs = Annotated[int | None, Query(ge=1, le=MAX_EXPORT_EPOCHS,
@@ -95,24 +99,24 @@ ExportEpochs = Annotated[int | None, Query(ge=1, le=MAX_EXPORT_EPOCHS,
 
 
 async def _export_script(kind: str, experiment: MlpExperiment,
-                         epochs_to_export: int | None) -> PlainTextResponse:
+                         epochs_to_export: int | None) -> PythonScript:
     generate = keras_script if kind == "keras" else torch_script
     source = await run_cpu(generate, experiment, epochs_to_export)
-    return PlainTextResponse(source, media_type="text/x-python", headers={
+    return PythonScript(source, headers={
         "Content-Disposition": f'attachment; filename="descenso_mlp_{kind}.py"'})
 
 
-@router.post("/export/keras", response_model=None, responses=EXPORT_RESPONSES)
+@router.post("/export/keras", response_class=PythonScript, responses=EXPORT_RESPONSES)
 async def export_keras(experiment: MlpExperiment,
-                       epochs_to_export: ExportEpochs = None) -> PlainTextResponse:
+                       epochs_to_export: ExportEpochs = None) -> PythonScript:
     """A Keras 3 script (numpy + keras) that retrains the network on the same data, initial
     weights and minibatches and prints the loss of each epoch; epochs_to_export defaults to the
     experiment's epochs, at most 200."""
     return await _export_script("keras", experiment, epochs_to_export)
 
 
-@router.post("/export/torch", response_model=None, responses=EXPORT_RESPONSES)
+@router.post("/export/torch", response_class=PythonScript, responses=EXPORT_RESPONSES)
 async def export_torch(experiment: MlpExperiment,
-                       epochs_to_export: ExportEpochs = None) -> PlainTextResponse:
+                       epochs_to_export: ExportEpochs = None) -> PythonScript:
     """The same as a PyTorch script (numpy + torch), with Keras' update rules written out."""
     return await _export_script("torch", experiment, epochs_to_export)

@@ -119,7 +119,7 @@ class OptimizerSpec(BaseModel):
 
     optimizer: OptimizerName = param("adam", url="o", control="select")
     learning_rate: float | None = param(
-        None, url="lr", gt=0, le=10, scale="log", slider_min=1e-5, slider_max=1.0
+        None, url="lr", ge=MIN_LEARNING_RATE, le=10, scale="log", slider_min=1e-5, slider_max=1.0
     )
     momentum: float | None = param(None, url="m", ge=0, lt=1, step=0.01, slider_max=0.999)
     nesterov: bool | None = param(None, url="n")

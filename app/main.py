@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 
 from app._resources import STATIC_DIR
 from app.jobs.workers import configure_interpreter
@@ -21,7 +22,7 @@ from app.routes import (
     surface_ws,
     vendor,
 )
-from app.routes.errors import validation_error_response
+from app.routes.errors import http_error_response, validation_error_response
 from app.routes.security import CONTENT_SECURITY_POLICY, SecurityHeaders
 
 __all__ = ["CONTENT_SECURITY_POLICY", "STATIC_DIR", "app", "create_app"]
@@ -43,6 +44,7 @@ def create_app() -> FastAPI:
     )
     app.add_middleware(SecurityHeaders)
     app.add_exception_handler(RequestValidationError, validation_error_response)  # type: ignore[arg-type]
+    app.add_exception_handler(HTTPException, http_error_response)  # type: ignore[arg-type]
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for module in ROUTERS:
         app.include_router(module.router)

@@ -10,9 +10,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from fastapi import Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
 
 SKIPPED_LOCATIONS = ("body", "query", "path")
 
@@ -90,6 +93,16 @@ async def validation_error_response(request: Request, exc: RequestValidationErro
                              "type": str(e.get("type", ""))} for e in errors],
                  "errors": field_errors(errors)},
     )
+
+
+async def http_error_response(request: Request, exc: HTTPException) -> Response:
+    """FastAPI's 400 for a body it could not parse (e.g. a broken form), in the same shape as a
+    body that is not JSON; every other HTTP error as FastAPI writes it."""
+    if exc.status_code == 400 and isinstance(exc.detail, str):
+        error = {"loc": ["body"], "msg": exc.detail, "type": "json_invalid"}
+        return JSONResponse(status_code=400, content={
+            "detail": [error], "errors": field_errors([error])}, headers=exc.headers)
+    return await http_exception_handler(request, exc)
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {

@@ -5,9 +5,13 @@ A key a route adds to its answer must be added here too: FastAPI drops undeclare
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+
+CsvPoint = Annotated[list[float], Field(min_length=3, max_length=3)]
+"""``[x1, x2, label or target]`` (a list, not a tuple: nested ``prefixItems`` trip up OpenAPI
+tools)."""
 
 
 class HealthOut(BaseModel):
@@ -74,7 +78,7 @@ class MlpRunOut(BaseModel):
 class CsvPointsOut(BaseModel):
     """The parsed points ``[x1, x2, label or target]``, the task they imply and the header."""
 
-    points: list[tuple[float, float, float]]
+    points: list[CsvPoint]
     task: str
     n_classes: int
     rows: int

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from fastapi import APIRouter, Query
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from app.core.surfaces import SURFACES, make_surface
 from app.jobs.surface_race import RunResult, build_surface, run_race, start_point
@@ -32,7 +32,7 @@ class RunOut(BaseModel):
     """One trajectory: ``points[k]`` after k updates, ``losses[k] = f(points[k])``."""
 
     optimizer: str
-    points: list[tuple[float, float]]
+    points: list[Annotated[list[float], Field(min_length=2, max_length=2)]]
     losses: list[float]
     status: Literal["ok", "diverged", "off"]
     diverged_at: int | None
@@ -60,8 +60,8 @@ class GridQuery(BaseModel):
 
 
 def _out(result: RunResult) -> RunOut:
-    return RunOut(optimizer=result.optimizer, points=result.points, losses=result.losses,
-                  status=result.status, diverged_at=result.diverged_at,
+    return RunOut(optimizer=result.optimizer, points=[list(p) for p in result.points],
+                  losses=result.losses, status=result.status, diverged_at=result.diverged_at,
                   summary=RunSummaryOut.model_validate(result.summary.to_dict()))
 
 

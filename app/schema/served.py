@@ -5,9 +5,9 @@ in each page's data block; both call the builders here, never each other's handl
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.optimizers import DEFAULTS
 from app.schema.controls import describe, optimizer_catalog
@@ -18,6 +18,9 @@ from app.schema.url_codec import encode
 
 Control = dict[str, Any]
 """One control as :func:`app.schema.controls.describe` writes it (type, default, bounds, key…)."""
+LinkPair = Annotated[list[str], Field(min_length=2, max_length=2)]
+"""``[key, value]`` of a link (a list, not a tuple: nested ``prefixItems`` trip up OpenAPI
+tools)."""
 
 
 class _Served(BaseModel):
@@ -27,7 +30,7 @@ class _Served(BaseModel):
     """The controls of the experiment, in the schema's order."""
     default: dict[str, Any]
     """The default experiment, as JSON."""
-    default_query: list[tuple[str, str]]
+    default_query: list[LinkPair]
     """The default experiment's link, as ordered (key, value) pairs."""
 
 
@@ -49,6 +52,10 @@ class MapSchema(_Served):
     """What the map page draws and the default map."""
 
 
+def _link(model: BaseModel, *more: BaseModel) -> list[list[str]]:
+    return [list(pair) for part in (model, *more) for pair in encode(part)]
+
+
 def page_default_mlp() -> MlpExperiment:
     """The network a fresh page shows: Playground's spiral, two tanh layers, Adam."""
     return MlpExperiment().model_copy(update={
@@ -61,7 +68,7 @@ def surface_schema() -> SurfaceSchema:
     return SurfaceSchema(
         experiment=describe(SurfaceExperiment), view=describe(SurfaceView),
         optimizers=optimizer_catalog(), default=default.model_dump(mode="json"),
-        default_query=encode(default) + encode(SurfaceView()))
+        default_query=_link(default, SurfaceView()))
 
 
 def mlp_schema() -> MlpSchema:
@@ -69,7 +76,7 @@ def mlp_schema() -> MlpSchema:
     default = page_default_mlp()
     return MlpSchema(
         experiment=describe(MlpExperiment), optimizers=optimizer_catalog(),
-        default=default.model_dump(mode="json"), default_query=encode(default),
+        default=default.model_dump(mode="json"), default_query=_link(default),
         hyperparameters={name: sorted(d) for name, d in DEFAULTS.items()})
 
 
@@ -77,7 +84,7 @@ def map_schema() -> MapSchema:
     """The map page's controls and the default map."""
     default = MapExperiment()
     return MapSchema(experiment=describe(MapExperiment), default=default.model_dump(mode="json"),
-                     default_query=encode(default))
+                     default_query=_link(default))
 
 
 SCHEMAS = {"surface": surface_schema, "mlp": mlp_schema, "map": map_schema}

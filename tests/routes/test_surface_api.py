@@ -36,7 +36,7 @@ def test_surface_run_custom_formula(client):
     ("body", "field", "reason"),
     [
         ({"runs": [{"optimizer": "adam", "learning_rate": -1}]}, "runs.0.learning_rate",
-         "greater than 0"),
+         "greater than or equal to"),
         ({"runs": [{"optimizer": "adamz"}]}, "runs.0.optimizer", "Input should be"),
         ({"steps": 10**9}, "steps", "less than or equal"),
         ({"runs": [{"optimizer": "adam", "momentum": 0.9}]}, "runs.0", "does not apply"),
@@ -109,7 +109,7 @@ def test_schema_describes_every_control_once(client):
     assert len(names) == len(set(names))
     runs = next(f for f in schema["experiment"] if f["name"] == "runs")
     lr = next(f for f in runs["fields"] if f["name"] == "learning_rate")
-    assert lr["url"] == "lr" and lr["scale"] == "log" and lr["gt"] == 0
+    assert lr["url"] == "lr" and lr["scale"] == "log" and lr["ge"] == 1e-12
     assert set(schema["optimizers"]) == {"sgd", "momentum", "nesterov", "adagrad", "rmsprop",
                                          "adam", "adamax", "nadam", "adamw"}
     assert schema["optimizers"]["adamw"]["defaults"]["weight_decay"] == 0.004

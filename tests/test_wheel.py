@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import sysconfig
@@ -77,6 +78,7 @@ def test_wheel_installs_app_with_its_assets_outside_the_checkout(installed, tmp_
 
 
 def test_wheel_serves_the_pages(installed, tmp_path):
+    """Pages, scripts and docs answer; ``HEAD /`` answers like ``GET /`` with no body."""
     port = free_port()
     env = {**os.environ, "DESCENSO_DATA_DIR": str(tmp_path / "data")}
     env.pop("PYTHONPATH", None)
@@ -92,11 +94,27 @@ def test_wheel_serves_the_pages(installed, tmp_path):
             with urllib.request.urlopen(base + path, timeout=10) as answer:
                 assert answer.status == 200, path
                 assert answer.read(), path
+        head = _raw(port, b"HEAD / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        get = _raw(port, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        head_headers, head_body = head.split(b"\r\n\r\n", 1)
+        assert head_headers.startswith(b"HTTP/1.1 200") and head_body == b""
+        assert b"content-length" in head_headers.lower()
+        assert len(get.split(b"\r\n\r\n", 1)[1]) > 1000
     finally:
         server.terminate()
         server.wait(timeout=10)
         if server.stderr:
             server.stderr.close()
+
+
+def _raw(port: int, request: bytes) -> bytes:
+    """Everything the server sends back for ``request`` on a fresh connection."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(request)
+        chunks = []
+        while chunk := connection.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _wait_for(url: str, server: subprocess.Popen[bytes]) -> None:

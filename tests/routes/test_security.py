@@ -3,10 +3,13 @@ the origins of ``Settings.frame_ancestors`` may frame; pages answer ``HEAD`` lik
 
 from __future__ import annotations
 
+import urllib.request
+
 import pytest
 
 from app.settings import Settings
 from tests.app_client import make_client, scratch_settings
+from tests.live_server import live_server
 
 PAGES = ["/", "/surface", "/mlp", "/map"]
 
@@ -65,3 +68,12 @@ def test_head_answers_like_get(client, path):
     assert head.content == b""
     for name in ("content-type", "content-security-policy", "x-content-type-options"):
         assert head.headers.get(name) == got.headers.get(name), name
+
+
+def test_frame_ancestors_environment_variable_reaches_a_real_server():
+    """End to end: ``DESCENSO_FRAME_ANCESTORS`` → ``Settings`` → the embed page's header."""
+    with live_server(frame_ancestors="https://slides.example") as base:
+        with urllib.request.urlopen(f"{base}/map?embed=1", timeout=10) as answer:
+            csp = answer.headers["content-security-policy"]
+            assert answer.headers["x-frame-options"] is None
+        assert "frame-ancestors https://slides.example" in csp

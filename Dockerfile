@@ -3,7 +3,7 @@ FROM python:3.11-slim
 # The worker pool already runs one job per core: BLAS threads on top of it only contend.
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 OPENBLAS_NUM_THREADS=1
 WORKDIR /srv/descenso
-COPY pyproject.toml README.md ./
+COPY pyproject.toml setup.py MANIFEST.in README.md ./
 COPY app ./app
 COPY static ./static
 COPY templates ./templates

@@ -12,7 +12,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 DEFAULT_DATA_DIR = Path.home() / ".local" / "share" / "descenso"
 
@@ -24,6 +24,15 @@ class Settings(BaseModel):
 
     data_dir: Path = DEFAULT_DATA_DIR
     frame_ancestors: str = "*"
+
+    @field_validator("frame_ancestors")
+    @classmethod
+    def _one_directive(cls, value: str) -> str:
+        """A source list only: a ``;`` or a line break would smuggle in other directives."""
+        if not value.strip() or any(c in value for c in ";,\r\n"):
+            raise ValueError("DESCENSO_FRAME_ANCESTORS must be a CSP source list, e.g. "
+                             "\"*\" or \"https://moodle.example.org 'self'\"")
+        return value.strip()
 
     @classmethod
     def from_environment(cls) -> Settings:

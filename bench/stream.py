@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.jobs.mlp_training import MlpTraining
-from app.routes.mlp_api import page_default_mlp
 from app.routes.socket_protocol import StartMessage
 from app.schema.mlp_experiment import MlpExperiment
+from app.schema.served import page_default_mlp
 from bench.common import Row, Table, format_seconds, say
 from bench.server import receive, socket_to, uvicorn_server
 

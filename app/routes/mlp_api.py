@@ -9,25 +9,20 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import PlainTextResponse
 
 from app.core.csv_points import MAX_BYTES, CsvError, parse_csv
-from app.core.optimizers import DEFAULTS
 from app.export import MAX_EXPORT_EPOCHS, keras_script, torch_script
 from app.i18n.messages import csv_message
 from app.jobs.mlp_run import oversize_error, run_training
 from app.jobs.workers import run_cpu
-from app.schema.controls import describe, optimizer_catalog
+from app.routes.errors import ERROR_RESPONSES, JSON_ERROR_RESPONSES
+from app.routes.responses import CsvErrorOut, CsvPointsOut, MlpRunOut
 from app.schema.mlp_experiment import MlpExperiment
-from app.schema.url_codec import encode
+from app.schema.served import page_default_mlp
+
+__all__ = ["page_default_mlp", "router"]  # page_default_mlp: moved to app.schema.served
 
 router = APIRouter(prefix="/api/mlp", tags=["mlp"])
 
-
-def page_default_mlp() -> MlpExperiment:
-    """The network a fresh page shows: Playground's spiral, two tanh layers, Adam."""
-    return MlpExperiment().model_copy(update={
-        "optimizer": MlpExperiment().optimizer.resolved()})
-
-
-@router.post("/run")
+@router.post("/run", response_model=MlpRunOut, responses=ERROR_RESPONSES)
 async def run_mlp(experiment: MlpExperiment) -> dict[str, Any]:
     """Train the network and return the metrics of every epoch (epoch 0 = before training).
 
@@ -39,7 +34,16 @@ async def run_mlp(experiment: MlpExperiment) -> dict[str, Any]:
     return await run_cpu(run_training, experiment)
 
 
-@router.post("/csv")
+CSV_RESPONSES: dict[int | str, dict[str, Any]] = {
+    413: {"model": CsvErrorOut, "description": f"The file is larger than {MAX_BYTES:,} bytes"},
+    422: {"model": CsvErrorOut, "description": "Rows that cannot be read (up to 20 listed)"},
+}
+CSV_BODY = {"requestBody": {"required": True, "content": {
+    "text/csv": {"schema": {"type": "string", "maxLength": MAX_BYTES}}}}}
+
+
+@router.post("/csv", response_model=CsvPointsOut, responses=CSV_RESPONSES,
+             openapi_extra=CSV_BODY)
 async def upload_csv(request: Request) -> dict[str, Any]:
     """Parse a CSV of points sent as the request body (x1, x2, label or target).
 
@@ -75,17 +79,14 @@ def csv_error_detail(error: CsvError) -> dict[str, Any]:
     return {"errors": errors, "truncated": error.truncated}
 
 
-@router.get("/schema")
-async def mlp_schema() -> dict[str, Any]:
-    """The controls the MLP page draws and the default experiment."""
-    default = page_default_mlp()
-    return {"experiment": describe(MlpExperiment), "optimizers": optimizer_catalog(),
-            "default": default.model_dump(mode="json"), "default_query": encode(default),
-            "hyperparameters": {name: sorted(d) for name, d in DEFAULTS.items()}}
+class PythonScript(PlainTextResponse):
+    """A Python source file (the OpenAPI description says ``text/x-python``)."""
+
+    media_type = "text/x-python"
 
 
 EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"description": "A self-contained Python script", "content": {"text/x-python": {}}}}
+    200: {"description": "A self-contained Python script"}, **JSON_ERROR_RESPONSES}
 
 
 ExportEpochs = Annotated[int | None, Query(ge=1, le=MAX_EXPORT_EPOCHS,
@@ -93,24 +94,24 @@ ExportEpochs = Annotated[int | None, Query(ge=1, le=MAX_EXPORT_EPOCHS,
 
 
 async def _export_script(kind: str, experiment: MlpExperiment,
-                         epochs_to_export: int | None) -> PlainTextResponse:
+                         epochs_to_export: int | None) -> PythonScript:
     generate = keras_script if kind == "keras" else torch_script
     source = await run_cpu(generate, experiment, epochs_to_export)
-    return PlainTextResponse(source, media_type="text/x-python", headers={
+    return PythonScript(source, headers={
         "Content-Disposition": f'attachment; filename="descenso_mlp_{kind}.py"'})
 
 
-@router.post("/export/keras", response_model=None, responses=EXPORT_RESPONSES)
+@router.post("/export/keras", response_class=PythonScript, responses=EXPORT_RESPONSES)
 async def export_keras(experiment: MlpExperiment,
-                       epochs_to_export: ExportEpochs = None) -> PlainTextResponse:
+                       epochs_to_export: ExportEpochs = None) -> PythonScript:
     """A Keras 3 script (numpy + keras) that retrains the network on the same data, initial
     weights and minibatches and prints the loss of each epoch; epochs_to_export defaults to the
     experiment's epochs, at most 200."""
     return await _export_script("keras", experiment, epochs_to_export)
 
 
-@router.post("/export/torch", response_model=None, responses=EXPORT_RESPONSES)
+@router.post("/export/torch", response_class=PythonScript, responses=EXPORT_RESPONSES)
 async def export_torch(experiment: MlpExperiment,
-                       epochs_to_export: ExportEpochs = None) -> PlainTextResponse:
+                       epochs_to_export: ExportEpochs = None) -> PythonScript:
     """The same as a PyTorch script (numpy + torch), with Keras' update rules written out."""
     return await _export_script("torch", experiment, epochs_to_export)

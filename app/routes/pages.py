@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from pathlib import Path
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request
@@ -11,19 +10,21 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
 
+from app._resources import TEMPLATES_DIR
 from app.i18n import LANGUAGES, catalog, negotiate, translate
 from app.i18n.messages import render
-from app.routes.map_api import map_schema
-from app.routes.mlp_api import mlp_schema, page_default_mlp
-from app.routes.surface_api import surface_schema
+from app.routes.deps import SettingsDep
+from app.routes.security import framing_headers
 from app.schema.map_experiment import MapExperiment
 from app.schema.mlp_experiment import MlpExperiment
+from app.schema.served import map_schema, mlp_schema, page_default_mlp, surface_schema
 from app.schema.surface_experiment import SurfaceExperiment, SurfaceView, page_default_experiment
 from app.schema.url_codec import Notice, decode
 
-TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent.parent.parent / "templates")
+TEMPLATES = Jinja2Templates(directory=TEMPLATES_DIR)
 router = APIRouter(tags=["pages"], include_in_schema=False)
-PAGE_KEYS = ("lang",)
+PAGE_KEYS = ("lang", "embed")
+PAGE_METHODS = ["GET", "HEAD"]  # HEAD answers like GET, without the body
 
 
 def notice_dicts(lang: str, notices: list[Notice]) -> list[dict[str, Any]]:
@@ -43,10 +44,11 @@ def _context(request: Request, lang: str, page: str, data: dict[str, Any]) -> di
     }
 
 
-@router.get("/", response_class=HTMLResponse)
-@router.get("/surface", response_class=HTMLResponse)
+@router.api_route("/", methods=PAGE_METHODS, response_class=HTMLResponse)
+@router.api_route("/surface", methods=PAGE_METHODS, response_class=HTMLResponse)
 async def surface_page(
     request: Request,
+    settings: SettingsDep,
     accept_language: Annotated[str | None, Header()] = None,
 ) -> HTMLResponse:
     """The surface race, restored from the link."""
@@ -62,33 +64,36 @@ async def surface_page(
     view, view_notices = decode(SurfaceView, {k: v for k, v in query.items() if k in view_keys},
                                 SurfaceView())
     data = {
-        "schema": await surface_schema(),
+        "schema": surface_schema().model_dump(mode="json"),
         "experiment": experiment.resolved().model_dump(mode="json"),
         "view": view.model_dump(mode="json"),
         "notices": notice_dicts(lang, notices + view_notices),
     }
     context = _context(request, lang, "surface", data)
-    return TEMPLATES.TemplateResponse(request, "surface.html", context)
+    return TEMPLATES.TemplateResponse(request, "surface.html", context,
+                                      headers=framing_headers(query, settings))
 
 
 def _simple_page(page: str, model: type[BaseModel], fallback: Callable[[], BaseModel],
-                 schema: Callable[[], Awaitable[dict[str, Any]]]) -> Any:
+                 schema: Callable[[], BaseModel]) -> Any:
     """A page whose whole state is one experiment model read leniently from the link."""
-    async def render(request: Request,
+    async def render(request: Request, settings: SettingsDep,
                      accept_language: Annotated[str | None, Header()] = None) -> HTMLResponse:
         query = dict(request.query_params)
         lang = negotiate(query.get("lang"), accept_language)
         experiment, notices = decode(model, query, fallback(), ignore=(*PAGE_KEYS, "hide"))
         hide = [h for h in query.get("hide", "").split(",") if h][:64]
-        data = {"schema": await schema(), "experiment": experiment.model_dump(mode="json"),
-                "view": {"hide": hide}, "notices": notice_dicts(lang, notices)}
+        data = {"schema": schema().model_dump(mode="json"),
+                "experiment": experiment.model_dump(mode="json"), "view": {"hide": hide},
+                "notices": notice_dicts(lang, notices)}
         return TEMPLATES.TemplateResponse(request, f"{page}.html",
-                                          _context(request, lang, page, data))
+                                          _context(request, lang, page, data),
+                                          headers=framing_headers(query, settings))
     render.__doc__ = f"The {page} page, restored from the link."
     return render
 
 
 router.add_api_route("/mlp", _simple_page("mlp", MlpExperiment, page_default_mlp, mlp_schema),
-                     response_class=HTMLResponse, methods=["GET"])
+                     response_class=HTMLResponse, methods=PAGE_METHODS)
 router.add_api_route("/map", _simple_page("map", MapExperiment, MapExperiment, map_schema),
-                     response_class=HTMLResponse, methods=["GET"])
+                     response_class=HTMLResponse, methods=PAGE_METHODS)

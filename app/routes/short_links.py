@@ -13,10 +13,12 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app._resources import TEMPLATES_DIR
 from app.i18n import LANGUAGES, catalog, negotiate, translate
-from app.routes.mlp_api import page_default_mlp
+from app.routes.errors import ERROR_RESPONSES, QUERY_ERROR_RESPONSES
 from app.schema.map_experiment import MapExperiment
 from app.schema.mlp_experiment import MlpExperiment
+from app.schema.served import page_default_mlp
 from app.schema.surface_experiment import SurfaceExperiment, page_default_experiment
 from app.settings import Settings, get_settings
 from app.shortlinks.canonical import (
@@ -30,7 +32,7 @@ from app.shortlinks.qr import QrTooLong, qr_svg
 from app.shortlinks.store import ShortLinkStore, normalize_code
 
 router = APIRouter(tags=["share"])
-TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent.parent.parent / "templates")
+TEMPLATES = Jinja2Templates(directory=TEMPLATES_DIR)
 SHORT_PREFIX = "/s/"
 
 
@@ -88,7 +90,7 @@ class ShortLinkOut(BaseModel):
     url: str
 
 
-@router.post("/api/short", response_model=ShortLinkOut)
+@router.post("/api/short", response_model=ShortLinkOut, responses=ERROR_RESPONSES)
 def shorten(link: ShortLinkIn,
             store: Annotated[ShortLinkStore, Depends(link_store)]) -> ShortLinkOut:
     """A short link ``/s/<code>`` for a page link; the same experiment always gets the same
@@ -115,8 +117,16 @@ def open_short_link(code: str, request: Request,
                                       status_code=404)
 
 
+class SvgImage(Response):
+    """An SVG image (the OpenAPI description says ``image/svg+xml``)."""
+
+    media_type = "image/svg+xml"
+
+
 QR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"description": "The QR code as SVG", "content": {"image/svg+xml": {}}}}
+    200: {"description": "The QR code as SVG",
+          "content": {"image/svg+xml": {"schema": {"type": "string"}}}},
+    **QUERY_ERROR_RESPONSES}
 
 
 def _qr_target(url: str, request: Request) -> str:
@@ -139,7 +149,7 @@ def _qr_target(url: str, request: Request) -> str:
     return origin + relative
 
 
-@router.get("/api/qr", response_class=Response, responses=QR_RESPONSES)
+@router.get("/api/qr", response_class=SvgImage, responses=QR_RESPONSES)
 def qr_code(request: Request,
             url: Annotated[str, Query(max_length=MAX_URL_LENGTH,
                                       description="/s/<code>, a page link, or either on this "
@@ -153,5 +163,5 @@ def qr_code(request: Request,
     except (LinkError, QrTooLong) as error:
         raise RequestValidationError([{"loc": ("query", "url"), "type": "value_error",
                                        "msg": str(error), "input": url[:60]}]) from None
-    return Response(svg, media_type="image/svg+xml",
+    return SvgImage(svg, media_type="image/svg+xml",
                     headers={"Cache-Control": "public, max-age=86400"})

@@ -7,24 +7,17 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from fastapi import APIRouter, Query
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from app.core.surfaces import SURFACES, make_surface
 from app.i18n.messages import run_message
 from app.jobs.encoding import float32_base64
 from app.jobs.surface_race import RunResult, build_surface, run_race, start_point
 from app.jobs.workers import run_cpu
-from app.schema.controls import describe, optimizer_catalog
+from app.routes.errors import ERROR_RESPONSES, QUERY_ERROR_RESPONSES
+from app.routes.responses import GridOut, SurfaceOut
 from app.schema.fields import param
-from app.schema.surface_experiment import (
-    MAX_EXPRESSION,
-    SurfaceExperiment,
-    SurfaceName,
-    SurfaceView,
-    custom_defaults,
-    page_default_experiment,
-)
-from app.schema.url_codec import encode
+from app.schema.surface_experiment import MAX_EXPRESSION, SurfaceExperiment, SurfaceName
 
 router = APIRouter(prefix="/api", tags=["surface"])
 MAX_GRID = 200
@@ -48,7 +41,7 @@ class RunOut(BaseModel):
     """One trajectory: ``points[k]`` after k updates, ``losses[k] = f(points[k])``."""
 
     optimizer: str
-    points: list[tuple[float, float]]
+    points: list[Annotated[list[float], Field(min_length=2, max_length=2)]]
     losses: list[float]
     status: Literal["ok", "diverged", "off"]
     diverged_at: int | None
@@ -78,13 +71,13 @@ class GridQuery(BaseModel):
 
 def _out(result: RunResult, start: tuple[float, float]) -> RunOut:
     outcome = run_message(result.status, result.diverged_at, start)
-    return RunOut(optimizer=result.optimizer, points=result.points, losses=result.losses,
-                  status=result.status, diverged_at=result.diverged_at,
+    return RunOut(optimizer=result.optimizer, points=[list(p) for p in result.points],
+                  losses=result.losses, status=result.status, diverged_at=result.diverged_at,
                   outcome=OutcomeOut.model_validate(outcome) if outcome else None,
                   summary=RunSummaryOut.model_validate(result.summary.to_dict()))
 
 
-@router.post("/surface/run", response_model=RaceOut)
+@router.post("/surface/run", response_model=RaceOut, responses=ERROR_RESPONSES)
 async def run_surface(experiment: SurfaceExperiment) -> RaceOut:
     """Run every optimizer of the experiment on its surface and return the trajectories."""
     def compute() -> RaceOut:
@@ -96,13 +89,13 @@ async def run_surface(experiment: SurfaceExperiment) -> RaceOut:
     return await run_cpu(compute)
 
 
-@router.get("/surfaces")
+@router.get("/surfaces", response_model=list[SurfaceOut])
 async def list_surfaces() -> list[dict[str, Any]]:
     """Every built-in surface: labels (es/en), formula, window, minima, log-scale advice."""
     return [make_surface(name).describe() for name in SURFACES]
 
 
-@router.get("/surface/grid")
+@router.get("/surface/grid", response_model=GridOut, responses=QUERY_ERROR_RESPONSES)
 async def surface_grid(query: Annotated[GridQuery, Query()]) -> dict[str, Any]:
     """f on an n×n grid over the window; ``z`` is base64 little-endian float32, row-major."""
     experiment = None
@@ -143,17 +136,3 @@ def _window(query: GridQuery) -> tuple[float, float, float, float] | None:
     if not (xmin < xmax and ymin < ymax):
         return None
     return xmin, xmax, ymin, ymax
-
-
-@router.get("/schema/surface")
-async def surface_schema() -> dict[str, Any]:
-    """The controls the page draws, the optimizers' Keras facts and the default race."""
-    default = page_default_experiment()
-    return {
-        "experiment": describe(SurfaceExperiment),
-        "view": describe(SurfaceView),
-        "optimizers": optimizer_catalog(),
-        "custom": custom_defaults(),
-        "default": default.model_dump(mode="json"),
-        "default_query": encode(default) + encode(SurfaceView()),
-    }

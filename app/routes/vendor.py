@@ -12,7 +12,7 @@ router = APIRouter(tags=["static"])
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
-@router.get("/vendor/plotly.min.js", include_in_schema=False)
+@router.api_route("/vendor/plotly.min.js", methods=["GET", "HEAD"], include_in_schema=False)
 async def plotly_js() -> FileResponse:
     """The plotly.js bundle that ships with the Python package."""
     return FileResponse(PLOTLY_JS, media_type="text/javascript",

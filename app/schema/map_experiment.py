@@ -51,9 +51,9 @@ class MapExperiment(BaseModel):
     tolerance: float = param(1e-3, url="tol", gt=0, le=10, scale="log", slider_min=1e-8,
                              slider_max=1)
     optimizer: OptimizerSpec = param(_default_optimizer, url="o.")
-    lr_min: float = param(1e-4, url="lr0", gt=0, le=10, scale="log", slider_min=1e-6,
-                          slider_max=10)
-    lr_max: float = param(1.0, url="lr1", gt=0, le=10, scale="log", slider_min=1e-6,
+    lr_min: float = param(1e-4, url="lr0", ge=MIN_LEARNING_RATE, le=10, scale="log",
+                          slider_min=1e-6, slider_max=10)
+    lr_max: float = param(1.0, url="lr1", ge=MIN_LEARNING_RATE, le=10, scale="log", slider_min=1e-6,
                           slider_max=10)
     second: SecondAxis = param("beta_1", url="y", control="select")
     second_min: float = param(0.0, url="y0", ge=0, le=1, step=0.01)

@@ -126,8 +126,8 @@ class OptimizerSpec(BaseModel):
     # Upper limits written here (le=…) are the server's caps where Keras sets none; every other
     # limit is the union of the optimizers' own bounds (``widest``).
     learning_rate: float | None = param(
-        None, url="lr", **widest("learning_rate"), le=10, scale="log", slider_min=1e-5,
-        slider_max=1.0)
+        None, url="lr", ge=MIN_LEARNING_RATE, le=10, scale="log", slider_min=1e-5,
+        slider_max=1.0)  # a server floor, stricter than Keras' > 0: smaller rates cannot move
     momentum: float | None = param(None, url="m", **widest("momentum"), step=0.01,
                                    slider_max=0.999)
     nesterov: bool | None = param(None, url="n")

@@ -18,10 +18,8 @@ from importlib.util import find_spec
 from typing import Any, get_args
 
 import pytest
-from fastapi.testclient import TestClient
 
 from app.export import keras_script
-from app.main import app
 from app.schema.mlp_experiment import ActivationName, InitializerName
 from app.schema.optimizer_spec import OptimizerName, ScheduleName
 from tests.export.harness import (
@@ -35,8 +33,6 @@ from tests.export.harness import (
     ruff_problems,
     run_scripts,
 )
-
-client = TestClient(app)
 
 SLIDE_NETWORK: dict[str, Any] = {
     "dataset": {"name": "circle", "samples": 60},
@@ -139,7 +135,7 @@ def test_keras_script_one_hot_targets_for_categorical_and_float64():
     assert "keras.layers.Dense(3, activation=\"softmax\")" in source
 
 
-def test_export_keras_route_returns_the_script():
+def test_export_keras_route_returns_the_script(client):
     response = client.post("/api/mlp/export/keras?epochs_to_export=3",
                            json={"dataset": {"name": "xor", "samples": 40}})
     assert response.status_code == 200
@@ -157,7 +153,7 @@ def test_export_keras_route_returns_the_script():
     ("?epochs_to_export=0", {}, "epochs_to_export"),
     ("?epochs_to_export=201", {}, "epochs_to_export"),
 ])
-def test_export_keras_route_422_names_the_field(query, body, field):
+def test_export_keras_route_422_names_the_field(client, query, body, field):
     response = client.post(f"/api/mlp/export/keras{query}", json=body)
     assert response.status_code == 422
     assert [e["field"] for e in response.json()["errors"]] == [field]

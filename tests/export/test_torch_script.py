@@ -14,10 +14,8 @@ from importlib.util import find_spec
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 
 from app.export import torch_script
-from app.main import app
 from tests.export.harness import (
     CASES,
     DROPOUT_CASE,
@@ -31,7 +29,6 @@ from tests.export.harness import (
     run_scripts,
 )
 
-client = TestClient(app)
 FLOAT64_RTOL = 1e-9
 # every case once more in float64, where the torch script must agree with us to FLOAT64_RTOL:
 # an exact check of each Keras rule written out for torch
@@ -148,7 +145,7 @@ def test_torch_script_learning_rate_is_our_schedule(schedule, step, expected):
                                                              rel=1e-12)
 
 
-def test_export_torch_route_returns_the_script():
+def test_export_torch_route_returns_the_script(client):
     response = client.post("/api/mlp/export/torch?epochs_to_export=4",
                            json={"dataset": {"name": "blobs", "samples": 40}})
     assert response.status_code == 200
@@ -162,7 +159,7 @@ def test_export_torch_route_returns_the_script():
     ("", {"dataset": {"name": "csv"}}, "dataset"),
     ("?epochs_to_export=-3", {}, "epochs_to_export"),
 ])
-def test_export_torch_route_422_names_the_field(query, body, field):
+def test_export_torch_route_422_names_the_field(client, query, body, field):
     response = client.post(f"/api/mlp/export/torch{query}", json=body)
     assert response.status_code == 422
     assert [e["field"] for e in response.json()["errors"]] == [field]

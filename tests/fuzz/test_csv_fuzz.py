@@ -8,16 +8,15 @@ import math
 from collections.abc import Iterator
 
 import pytest
-from fastapi.testclient import TestClient
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from app.core.csv_points import MAX_BYTES, MAX_ERRORS, MAX_ROWS, MIN_ROWS, CsvError, parse_csv
-from app.main import app
+from tests.app_client import make_client
 from tests.fuzz import count, deadline, fuzz_settings, no_gc, report
 
 HANG_SECONDS = 60.0  # a hang guard, not a speed test: speed lives in bench/
-CLIENT = TestClient(app)
+CLIENT = make_client()  # module-level: hypothesis' @given and fixtures mix badly
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -8,12 +8,10 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
 
 import pytest
-from fastapi.testclient import TestClient
 from hypothesis import example, given
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from app.main import app
 from app.routes import pages
 from app.schema.map_experiment import MapExperiment
 from app.schema.mlp_experiment import MlpExperiment
@@ -27,6 +25,7 @@ from app.schema.url_codec import (
     model_type,
     url_key,
 )
+from tests.app_client import make_client
 from tests.fuzz import (
     count,
     deadline,
@@ -189,7 +188,7 @@ def test_url_roundtrip_any_map_experiment(data):
 
 # -- the page: the link is decoded while rendering -------------------------------------------
 
-CLIENT = TestClient(app)
+CLIENT = make_client()  # module-level: hypothesis' @given and fixtures mix badly
 PAGE_PATHS = sorted({route.path for route in pages.router.routes  # type: ignore[attr-defined]
                      if "{" not in route.path})  # type: ignore[attr-defined]
 

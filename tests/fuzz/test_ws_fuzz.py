@@ -9,12 +9,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from hypothesis import example, given
 from hypothesis import strategies as st
 from starlette.websockets import WebSocketDisconnect
 
-from app.main import app
 from app.routes.socket_protocol import (
     CLOSE_POLICY,
     CLOSE_TOO_BIG,
@@ -22,13 +20,14 @@ from app.routes.socket_protocol import (
     MAX_MESSAGE_BYTES,
 )
 from app.schema.mlp_experiment import MAX_EPOCHS, MAX_SAMPLES
+from tests.app_client import make_client
 from tests.fuzz import count, deadline, fuzz_settings, mlp_dicts, report, surface_dicts
 
 CLOSE_CODES = {CLOSE_UNSUPPORTED, CLOSE_POLICY, CLOSE_TOO_BIG}
 SERVER_TYPES = {"started", "frame", "updated", "error"}
 HANG_SECONDS = 60.0
 PROBE_GEN = 2**53  # the largest generation a client may send; no hostile start uses it
-CLIENT = TestClient(app)
+CLIENT = make_client()  # module-level: hypothesis' @given and fixtures mix badly
 
 pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
 import numpy as np
@@ -11,6 +10,7 @@ import pytest
 from app.jobs.mlp_training import MlpTraining, train
 from app.schema.mlp_experiment import LayerSpec, MlpExperiment
 from app.schema.optimizer_spec import OptimizerSpec
+from tests.decoders import float32s
 
 
 def experiment(**kw) -> MlpExperiment:
@@ -89,7 +89,7 @@ def test_mlp_training_render_grid_is_float32_probabilities():
     job = MlpTraining(exp)
     list(job.frames())
     rendered = job.render()
-    z = np.frombuffer(base64.b64decode(rendered["grid"]["z"]), dtype="<f4")
+    z = float32s(rendered["grid"]["z"])
     assert z.shape == (400,) and np.all((z >= 0) & (z <= 1))
     assert [layer["units"] for layer in rendered["layers"]] == [8, 1]  # hidden, output
     assert rendered["layers"][0]["grad_norm"] > 0
@@ -101,7 +101,7 @@ def test_mlp_training_mc_dropout_maps():
     job = MlpTraining(exp)
     list(job.frames())
     rendered = job.render()
-    std = np.frombuffer(base64.b64decode(rendered["mc"]["std"]), dtype="<f4")
+    std = float32s(rendered["mc"]["std"])
     assert std.shape == (100,) and np.all(std >= 0) and np.any(std > 0)
 
 

@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-import base64
-
 import numpy as np
 import pytest
-from fastapi.testclient import TestClient
 
-from app.main import app
-
-client = TestClient(app)
+from tests.decoders import float32_grid as grid
 
 
-def grid(data: dict, key: str) -> np.ndarray:
-    return np.frombuffer(base64.b64decode(data[key]), dtype="<f4").reshape(data["ny"],
-                                                                           data["nx"])
-
-
-def test_map_run_returns_binary_grids():
+def test_map_run_returns_binary_grids(client):
     body = {"surface": "quadratic", "condition_number": 10, "start": [1.0, 1.0], "steps": 50,
             "optimizer": {"optimizer": "momentum"}, "second": "momentum", "second_min": 0.0,
             "second_max": 0.9, "lr_min": 0.01, "lr_max": 1.0, "nx": 8, "ny": 5}
@@ -39,7 +29,7 @@ def test_map_run_returns_binary_grids():
     ({"start": [1e9, 0]}, "(body)"),
     ({"lr_min": 0.5, "lr_max": 0.1}, "(body)"),
 ])
-def test_map_run_bad_input_is_422_naming_the_field(body, field):
+def test_map_run_bad_input_is_422_naming_the_field(client, body, field):
     response = client.post("/api/map/run", json=body)
     assert response.status_code == 422
     assert field in [e["field"] for e in response.json()["errors"]]

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import base64
-
 import numpy as np
 import pytest
-from fastapi.testclient import TestClient
 
-from app.main import app
-
-client = TestClient(app)
+from tests.decoders import float32s
 
 ISSUE_EXAMPLE = {
     "dataset": {"name": "spiral", "samples": 500, "noise": 0.1, "train_ratio": 0.5, "seed": 1},
@@ -24,7 +19,7 @@ ISSUE_EXAMPLE = {
 }
 
 
-def test_mlp_run_issue_example_returns_every_epoch():
+def test_mlp_run_issue_example_returns_every_epoch(client):
     response = client.post("/api/mlp/run", json=ISSUE_EXAMPLE)
     assert response.status_code == 200
     body = response.json()
@@ -41,13 +36,13 @@ def test_mlp_run_issue_example_returns_every_epoch():
     ({"batch_size": 0}, "batch_size"),
     ({"dataset": {"name": "spiral", "samples": 10**6}}, "dataset.samples"),
 ])
-def test_mlp_run_bad_input_is_422_with_field(patch, field):
+def test_mlp_run_bad_input_is_422_with_field(client, patch, field):
     response = client.post("/api/mlp/run", json={**ISSUE_EXAMPLE, **patch})
     assert response.status_code == 422
     assert field in [e["field"] for e in response.json()["errors"]]
 
 
-def test_mlp_csv_upload_good_and_bad_rows():
+def test_mlp_csv_upload_good_and_bad_rows(client):
     rows = "\n".join(f"{i / 10},{(i % 7) / 3},{i % 2}" for i in range(30))
     ok = client.post("/api/mlp/csv", content="x1,x2,label\n" + rows)
     assert ok.status_code == 200 and ok.json()["rows"] == 30 and ok.json()["task"] == "binary"
@@ -60,7 +55,7 @@ def test_mlp_csv_upload_good_and_bad_rows():
     assert huge.status_code == 413
 
 
-def test_mlp_csv_points_train_end_to_end():
+def test_mlp_csv_points_train_end_to_end(client):
     rng = np.random.default_rng(0)
     pts = rng.uniform(-3, 3, size=(80, 2))
     rows = "\n".join(f"{x},{y},{int(x * y > 0)}" for x, y in pts)
@@ -71,7 +66,7 @@ def test_mlp_csv_points_train_end_to_end():
     assert response.status_code == 200, response.text
 
 
-def test_mlp_ws_streams_frames_with_binary_grid_and_continues_after_change():
+def test_mlp_ws_streams_frames_with_binary_grid_and_continues_after_change(client):
     with client.websocket_connect("/ws/mlp") as ws:
         ws.send_json({"type": "start", "gen": 1, "mode": "instant",
                       "experiment": {**ISSUE_EXAMPLE, "epochs": 4, "grid": 12}})
@@ -80,7 +75,7 @@ def test_mlp_ws_streams_frames_with_binary_grid_and_continues_after_change():
         frame = ws.receive_json()
         assert frame["type"] == "frame" and frame["done"]
         assert [e["epoch"] for e in frame["epochs"]] == [0, 1, 2, 3, 4]
-        z = np.frombuffer(base64.b64decode(frame["grid"]["z"]), dtype="<f4")
+        z = float32s(frame["grid"]["z"])
         assert z.shape == (144,)
         assert {"grad_norm", "weight_norm", "histogram", "dead_fraction"} <= set(frame["layers"][0])
         # a new learning rate continues training from epoch 4
@@ -104,7 +99,7 @@ def test_mlp_ws_streams_frames_with_binary_grid_and_continues_after_change():
         assert ws.receive_json()["epochs"][0]["epoch"] == 0
 
 
-def test_mlp_ws_bad_experiment_keeps_running_job():
+def test_mlp_ws_bad_experiment_keeps_running_job(client):
     with client.websocket_connect("/ws/mlp") as ws:
         ws.send_json({"type": "start", "gen": 1, "mode": "pause",
                       "experiment": {**ISSUE_EXAMPLE, "epochs": 3}})
@@ -118,13 +113,13 @@ def test_mlp_ws_bad_experiment_keeps_running_job():
         assert ws.receive_json()["epochs"][0]["epoch"] == 1
 
 
-def test_mlp_schema_lists_controls():
+def test_mlp_schema_lists_controls(client):
     schema = client.get("/api/mlp/schema").json()
     names = [f["name"] for f in schema["experiment"]]
     assert {"dataset", "layers", "optimizer", "batch_size", "epochs"} <= set(names)
 
 
-def test_mlp_ws_trains_on_the_largest_upload():
+def test_mlp_ws_trains_on_the_largest_upload(client):
     rng = np.random.default_rng(1)
     pts = rng.uniform(-5, 5, size=(2000, 2))
     points = [[float(x), float(y), float(x * y > 0)] for x, y in pts]

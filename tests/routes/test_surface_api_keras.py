@@ -9,21 +9,18 @@ from typing import Any
 
 import numpy as np
 import pytest
-from fastapi.testclient import TestClient
 
 os.environ.setdefault("KERAS_BACKEND", "torch")
 keras = pytest.importorskip(
     "keras", reason="Keras 3 not installed: pip install torch==2.13.0 keras")
 
 from app.core.optimizers import KERAS_CLASS, OPTIMIZERS  # noqa: E402
-from app.main import app  # noqa: E402
 
 pytestmark = [
     pytest.mark.keras,
     pytest.mark.filterwarnings("ignore:__array__ implementation doesn't accept a copy keyword"),
 ]
 START, STEPS = (-1.5, 2.0), 150
-client = TestClient(app)
 
 
 @pytest.fixture(autouse=True)
@@ -64,7 +61,7 @@ VARIANTS: dict[str, tuple[dict[str, Any], Any]] = {
 
 @pytest.mark.parametrize("variant", list(VARIANTS))
 @pytest.mark.parametrize("name", list(OPTIMIZERS))
-def test_surface_api_reproduces_keras(name: str, variant: str) -> None:
+def test_surface_api_reproduces_keras(client, name: str, variant: str) -> None:
     lr = 2e-4 if name in ("sgd", "momentum", "nesterov") else 0.01
     extra, schedule = VARIANTS[variant]
     body = {"surface": "rosenbrock", "start": list(START), "steps": STEPS,

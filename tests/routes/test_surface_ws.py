@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 
-from fastapi.testclient import TestClient
-
-from app.main import app
 from app.routes.socket_protocol import MAX_MESSAGE_BYTES
 
 EXPERIMENT = {"surface": "rosenbrock", "start": [-1.5, 2.0], "steps": 40,
@@ -24,8 +21,8 @@ def collect_until_done(ws, gen):
                 return frames
 
 
-def test_ws_instant_sends_whole_race_in_one_frame():
-    with TestClient(app).websocket_connect("/ws/surface") as ws:
+def test_ws_instant_sends_whole_race_in_one_frame(client):
+    with client.websocket_connect("/ws/surface") as ws:
         ws.send_json({"type": "start", "gen": 1, "experiment": EXPERIMENT, "mode": "instant"})
         started = ws.receive_json()
         assert started["type"] == "started" and started["start"] == [-1.5, 2.0]
@@ -35,8 +32,7 @@ def test_ws_instant_sends_whole_race_in_one_frame():
         assert frame["runs"][0]["summary"]["final_loss"] == frame["runs"][0]["losses"][-1]
 
 
-def test_ws_play_streams_the_same_trajectory_in_order():
-    client = TestClient(app)
+def test_ws_play_streams_the_same_trajectory_in_order(client):
     with client.websocket_connect("/ws/surface") as ws:
         ws.send_json({"type": "start", "gen": 2, "experiment": EXPERIMENT, "mode": "play",
                       "speed": 2000})
@@ -50,8 +46,8 @@ def test_ws_play_streams_the_same_trajectory_in_order():
     assert streamed == whole
 
 
-def test_ws_pause_step_reset():
-    with TestClient(app).websocket_connect("/ws/surface") as ws:
+def test_ws_pause_step_reset(client):
+    with client.websocket_connect("/ws/surface") as ws:
         ws.send_json({"type": "start", "gen": 3, "experiment": EXPERIMENT, "mode": "pause"})
         assert ws.receive_json()["type"] == "started"
         first = ws.receive_json()
@@ -67,8 +63,8 @@ def test_ws_pause_step_reset():
         assert again["runs"][0]["points"] == first["runs"][0]["points"]
 
 
-def test_ws_new_experiment_replaces_running_one():
-    with TestClient(app).websocket_connect("/ws/surface") as ws:
+def test_ws_new_experiment_replaces_running_one(client):
+    with client.websocket_connect("/ws/surface") as ws:
         slow = {**EXPERIMENT, "steps": 5000}
         ws.send_json({"type": "start", "gen": 4, "experiment": slow, "mode": "play",
                       "speed": 1})
@@ -77,8 +73,8 @@ def test_ws_new_experiment_replaces_running_one():
         assert frames[-1]["step"] == 40
 
 
-def test_ws_invalid_experiment_reports_error_and_keeps_socket():
-    with TestClient(app).websocket_connect("/ws/surface") as ws:
+def test_ws_invalid_experiment_reports_error_and_keeps_socket(client):
+    with client.websocket_connect("/ws/surface") as ws:
         bad = {**EXPERIMENT, "runs": [{"optimizer": "adam", "learning_rate": -1}]}
         ws.send_json({"type": "start", "gen": 6, "experiment": bad})
         error = ws.receive_json()
@@ -88,8 +84,7 @@ def test_ws_invalid_experiment_reports_error_and_keeps_socket():
         assert ws.receive_json()["type"] == "started"
 
 
-def test_ws_malformed_and_oversized_messages_close_with_reason():
-    client = TestClient(app)
+def test_ws_malformed_and_oversized_messages_close_with_reason(client):
     for payload, code in (("{not json", 1003), (json.dumps({"type": "launch"}), 1008),
                           ("x" * (MAX_MESSAGE_BYTES + 1), 1009)):
         with client.websocket_connect("/ws/surface") as ws:
@@ -102,11 +97,10 @@ def test_ws_malformed_and_oversized_messages_close_with_reason():
             assert message["code"] == code and message.get("reason")
 
 
-def test_ws_past_the_job_cap_clients_get_busy_not_a_queue(monkeypatch):
+def test_ws_past_the_job_cap_clients_get_busy_not_a_queue(client, monkeypatch):
     from app.jobs.workers import JOB_SLOTS
 
     monkeypatch.setattr(JOB_SLOTS, "capacity", 1)
-    client = TestClient(app)
     with client.websocket_connect("/ws/surface") as first:
         first.send_json({"type": "start", "gen": 1, "experiment": EXPERIMENT, "mode": "pause"})
         assert first.receive_json()["type"] == "started"

@@ -10,6 +10,7 @@ from app.jobs.hyper_map import run_map
 from app.jobs.workers import run_cpu
 from app.schema.controls import describe
 from app.schema.map_experiment import MapExperiment
+from app.schema.surface_rules import custom_formula
 from app.schema.url_codec import encode
 
 router = APIRouter(prefix="/api/map", tags=["map"])
@@ -27,4 +28,4 @@ async def map_schema() -> dict[str, Any]:
     """The controls the map page draws and the default map."""
     default = MapExperiment()
     return {"experiment": describe(MapExperiment), "default": default.model_dump(mode="json"),
-            "default_query": encode(default)}
+            "default_query": encode(default), "custom": custom_formula()}

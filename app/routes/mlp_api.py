@@ -15,6 +15,7 @@ from app.jobs.mlp_training import MlpTraining
 from app.jobs.workers import run_cpu
 from app.schema.controls import describe, optimizer_catalog
 from app.schema.mlp_experiment import MlpExperiment
+from app.schema.mlp_rules import mlp_rules
 from app.schema.url_codec import encode
 
 router = APIRouter(prefix="/api/mlp", tags=["mlp"])
@@ -86,7 +87,8 @@ async def mlp_schema() -> dict[str, Any]:
     default = page_default_mlp()
     return {"experiment": describe(MlpExperiment), "optimizers": optimizer_catalog(),
             "default": default.model_dump(mode="json"), "default_query": encode(default),
-            "hyperparameters": {name: sorted(d) for name, d in DEFAULTS.items()}}
+            "hyperparameters": {name: sorted(d) for name, d in DEFAULTS.items()},
+            "rules": mlp_rules()}
 
 
 EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {

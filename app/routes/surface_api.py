@@ -22,6 +22,7 @@ from app.schema.surface_experiment import (
     SurfaceView,
     page_default_experiment,
 )
+from app.schema.surface_rules import custom_formula
 from app.schema.url_codec import encode
 
 router = APIRouter(prefix="/api", tags=["surface"])
@@ -141,4 +142,5 @@ async def surface_schema() -> dict[str, Any]:
         "optimizers": optimizer_catalog(),
         "default": default.model_dump(mode="json"),
         "default_query": encode(default) + encode(SurfaceView()),
+        "custom": custom_formula(),
     }

@@ -84,13 +84,24 @@ def describe(cls: type[BaseModel]) -> list[dict[str, Any]]:
     return out
 
 
+# Okabe–Ito (minus yellow, too faint on a pale contour) plus Tol's wine and olive: colours that
+# stay distinct under the common colour-vision deficiencies. (Registries moves this onto the
+# optimizer's catalogue entry.)
+COLOURS = {
+    "sgd": "#000000", "momentum": "#E69F00", "nesterov": "#56B4E9", "adagrad": "#009E73",
+    "rmsprop": "#882255", "adam": "#0072B2", "adamax": "#999933", "nadam": "#CC79A7",
+    "adamw": "#D55E00",
+}
+
+
 def optimizer_catalog() -> dict[str, dict[str, Any]]:
-    """Per optimizer: its Keras class, which hyperparameters it takes with defaults, its rule."""
+    """Per optimizer: Keras class, hyperparameters with defaults, update rule, page colour."""
     return {
         name: {
             "keras_class": KERAS_CLASS[name],
             "defaults": DEFAULTS[name],
             "update_rule": UPDATE_RULES[name],
+            "colour": COLOURS.get(name, "#444444"),
         }
         for name in DEFAULTS
     }

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from app.schema.fields import param
+from app.schema.mlp_rules import DATASET_TASK, LOSSES_FOR_TASK, points_task
 from app.schema.optimizer_spec import OptimizerSpec
 
 MLP_SCHEMA_VERSION = 1
@@ -36,11 +37,6 @@ InitializerName = Literal["zeros", "ones", "random_normal", "random_uniform", "g
                           "glorot_uniform", "he_normal", "he_uniform", "lecun_normal",
                           "lecun_uniform", "variance_scaling"]
 LossName = Literal["binary_crossentropy", "categorical_crossentropy", "mean_squared_error"]
-LOSSES_FOR_TASK: dict[str, tuple[str, ...]] = {
-    "binary": ("binary_crossentropy", "mean_squared_error"),
-    "multiclass": ("categorical_crossentropy",),
-    "regression": ("mean_squared_error",),
-}
 _STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
@@ -76,15 +72,6 @@ class DatasetSpec(BaseModel):
     def size(self) -> int:
         """How many points the data set has."""
         return len(self.points) if self.name == "csv" and self.points else self.samples
-
-
-def points_task(points: list[tuple[float, float, float]]
-                ) -> Literal["binary", "multiclass", "regression"]:
-    """The task uploaded points make: up to 10 integer labels classify, anything else regresses."""
-    labels = {p[2] for p in points}
-    if not all(float(v).is_integer() for v in labels) or len(labels) > 10:
-        return "regression"
-    return "binary" if len(labels) <= 2 else "multiclass"
 
 
 class VarianceScalingSpec(BaseModel):
@@ -239,17 +226,11 @@ class MlpExperiment(BaseModel):
         return self.grid * self.grid * passes * self._per_point(16, 16)
 
     def task(self) -> Literal["binary", "multiclass", "regression"]:
-        name = self.dataset.name
-        if name in ("reg_plane", "reg_gauss"):
-            return "regression"
-        if name == "blobs":
-            return "multiclass"
-        if name == "csv" and self.dataset.points:
+        if self.dataset.name == "csv" and self.dataset.points:
             return points_task(self.dataset.points)
-        return "binary"
+        return DATASET_TASK[self.dataset.name]
 
     def resolved_loss(self) -> LossName:
         if self.loss is not None:
             return self.loss
-        return {"binary": "binary_crossentropy", "multiclass": "categorical_crossentropy",
-                "regression": "mean_squared_error"}[self.task()]  # type: ignore[return-value]
+        return LOSSES_FOR_TASK[self.task()][0]  # type: ignore[return-value]

@@ -1,6 +1,6 @@
 /**
- * Plotly helpers shared by the surface page's charts (fonts, axes, the grid decoding, the
- * colour transform) and the loss-vs-step chart.
+ * Plotly helpers shared by the pages' charts (fonts, axes, the colour transform) and the
+ * loss-vs-step chart.
  */
 
 /* global Plotly */
@@ -10,22 +10,6 @@ import { formatNumber, superscript, t } from "./i18n.js";
 export const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 export const AXIS_FONT = { family: FONT, size: 16, color: "#1f2937" };
 const LOSS_FLOOR = 1e-16;
-
-/** Decode the grid's base64 little-endian float32 row-major z into rows (null where not finite). */
-export function decodeGrid(grid) {
-  const bytes = Uint8Array.from(atob(grid.z), (c) => c.charCodeAt(0));
-  const view = new DataView(bytes.buffer);
-  const rows = [];
-  for (let j = 0; j < grid.ny; j += 1) {
-    const row = new Array(grid.nx);
-    for (let i = 0; i < grid.nx; i += 1) {
-      const v = view.getFloat32((j * grid.nx + i) * 4, true);
-      row[i] = Number.isFinite(v) ? v : null;
-    }
-    rows.push(row);
-  }
-  return rows;
-}
 
 /** The lowest global minimum of a surface description, or null (saddles, unbounded). */
 export function bestMinimum(info) {

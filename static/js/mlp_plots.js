@@ -7,7 +7,8 @@
 
 /* global Plotly */
 
-import { AXIS_FONT, FONT, decodeGrid, superscriptPower } from "./charts.js";
+import { AXIS_FONT, FONT, superscriptPower } from "./charts.js";
+import { decodeGrid } from "./grid.js";
 import { formatNumber, t } from "./i18n.js";
 
 const CONFIG = { displayModeBar: false, responsive: true };

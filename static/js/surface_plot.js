@@ -9,7 +9,8 @@
 
 /* global Plotly */
 
-import { AXIS_FONT, FONT, axis, colourTransform, decodeGrid, superscriptPower } from "./charts.js";
+import { AXIS_FONT, FONT, axis, colourTransform, superscriptPower } from "./charts.js";
+import { decodeGrid } from "./grid.js";
 import { formatNumber, t } from "./i18n.js";
 
 const MARGIN = { l: 64, r: 118, t: 14, b: 56, pad: 0, autoexpand: false };

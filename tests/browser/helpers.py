@@ -39,3 +39,15 @@ def query(page: Any) -> list[tuple[str, str]]:
 
 def query_dict(page: Any) -> dict[str, str]:
     return dict(query(page))
+
+
+def served_schema(page: Any) -> Any:
+    """The schema the page was served with (its data block), as the page's JavaScript reads it."""
+    return page.evaluate(
+        "() => JSON.parse(document.getElementById('descenso-data').textContent).schema")
+
+
+def default_race(page: Any) -> list[str]:
+    """The optimizers of the surface page's default race, from the served schema (never a count
+    written in a test: the registry decides it)."""
+    return [run["optimizer"] for run in served_schema(page)["default"]["runs"]]

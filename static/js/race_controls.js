@@ -6,7 +6,8 @@
  * without a line of JavaScript; its label is `controls.<name>` (the name until translated).
  */
 
-import { control, h, listBox, select, uid } from "./controls.js";
+import { control, h, listBox, select } from "./controls.js";
+import { formulaBox } from "./formula_box.js";
 import { formatNumber, t } from "./i18n.js";
 import { applies, fieldByName } from "./state.js";
 
@@ -47,18 +48,8 @@ function fieldControl(field, value, onChange, regrid, label = controlLabel(field
   return built;
 }
 
-/** The formula box: applied on Enter or when it loses focus; errors point at a column. */
-function formulaBox(fields, experiment, custom, onChange) {
-  const formulaId = uid("formula");
-  const errorId = uid("formula-error");
-  const input = h("input", {
-    type: "text", id: formulaId, class: "text formula", spellcheck: "false", autocomplete: "off",
-    maxlength: fieldByName(fields, "expression").max_length, "aria-describedby": errorId,
-    placeholder: custom.example,
-  });
-  input.value = experiment.expression ?? "";
-  const error = h("p", { id: errorId, class: "formula-error", role: "alert" });
-  input.addEventListener("change", () => onChange({ expression: input.value }, { commit: true, regrid: true }));
+/** The formula box with the window under it (both apply to "custom" only). */
+function customBox(fields, experiment, custom, onChange) {
   const windowBox = listBox(fieldByName(fields, "window"), experiment.window ?? [], {
     name: "window", label: t("controls.window"),
     onChange: (values) => {
@@ -70,25 +61,10 @@ function formulaBox(fields, experiment, custom, onChange) {
     },
   });
   windowBox.el.querySelector("input").placeholder = custom.window.map((v) => formatNumber(v, 3)).join("; ");
-  const el = h("div", { class: "control control-formula", "data-hide-key": "expression", "data-field": "expression" },
-    h("label", { for: formulaId, class: "control-label" }, t("controls.formula")),
-    input, h("p", { class: "hint" }, t("controls.formula_hint")), error, windowBox.el);
-  return { el, input, error };
-}
-
-/** Show a formula error (`{message, column, token, code}`) under the box, or clear it. */
-function showFormulaError(box, problem) {
-  if (!problem) {
-    box.error.textContent = "";
-    box.input.removeAttribute("aria-invalid");
-    return;
-  }
-  const where = problem.column ? t("formula.at", { column: problem.column, token: problem.token ?? "" }) : "";
-  const known = problem.code && t(`formula.code.${problem.code}`) !== `formula.code.${problem.code}`;
-  box.error.replaceChildren(
-    h("strong", {}, known ? t(`formula.code.${problem.code}`) : t("formula.invalid")),
-    where ? ` ${where}` : "", h("span", { class: "formula-detail" }, problem.message));
-  box.input.setAttribute("aria-invalid", "true");
+  return formulaBox(fieldByName(fields, "expression"), experiment.expression, {
+    custom, extra: [windowBox.el],
+    onCommit: (text) => onChange({ expression: text }, { commit: true, regrid: true }),
+  });
 }
 
 /**
@@ -106,7 +82,7 @@ export function buildRaceControls(container, { fields, experiment, surfaces, cus
       if (name !== "custom") patch.expression = null;
       onChange(patch, { commit: true, regrid: true });
       showConditional();
-      if (name === "custom") formula.input.value = experiment.expression ?? "";
+      if (name === "custom") formula.set(experiment.expression);
     },
   });
   surface.el.dataset.hideKey = "surface";
@@ -117,7 +93,7 @@ export function buildRaceControls(container, { fields, experiment, surfaces, cus
         ? h("span", { class: "hp-label" }, h("span", { class: "sym" }, "κ"), t("controls.condition_number"))
         : controlLabel(field.name)),
   }));
-  const formula = formulaBox(fields, experiment, custom, onChange);
+  const formula = customBox(fields, experiment, custom, onChange);
   const globals = globalFields(fields).map((field) => fieldControl(field, experiment[field.name], onChange, false));
 
   function showConditional() {
@@ -130,5 +106,5 @@ export function buildRaceControls(container, { fields, experiment, surfaces, cus
     h("div", { class: "surface-group" }, surface.el, conditional.map((c) => c.built.el), formula.el),
     h("div", { class: "global-grid" }, globals.map((g) => g.el)));
 
-  return { formulaError: (problem) => showFormulaError(formula, problem), setSurfaceOptions: showConditional };
+  return { formulaError: formula.showError, setSurfaceOptions: showConditional };
 }

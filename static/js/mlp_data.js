@@ -8,8 +8,6 @@ import { control, h, select } from "./controls.js";
 import { formatNumber, t } from "./i18n.js";
 import { fieldByName } from "./state.js";
 
-/** Input features in the order the network receives them (FeatureName in the schema). */
-export const FEATURES = ["x1", "x2", "x1_sq", "x2_sq", "x1x2", "sin_x1", "sin_x2"];
 const SLIDERS = ["samples", "noise", "train_ratio", "seed"];
 const HIDE_KEYS = { samples: "samples", noise: "noise", train_ratio: "train_ratio", seed: "data_seed" };
 
@@ -21,7 +19,7 @@ export function featureLabel(name) {
 /**
  * Build the data controls. `ctx`: `fields` (the experiment's field descriptions),
  * `experiment()` (current state), `onDataset(patch)`, `onFeatures(list)`, `upload` (the last
- * uploaded points, or null) and `onUpload(result)`.
+ * uploaded points, or null), `onUpload(result)` and `rules` (the schema's MLP rules).
  */
 export function buildDataPanel(ctx) {
   const datasetFields = fieldByName(ctx.fields, "dataset").fields;
@@ -88,14 +86,16 @@ export function buildDataPanel(ctx) {
 }
 
 function buildFeatureToggles(ctx) {
-  const buttons = FEATURES.map((name) => h("button", {
+  // In the order the network receives them (the server's feature registry).
+  const features = ctx.rules.features.map((f) => f.name);
+  const buttons = features.map((name) => h("button", {
     type: "button", class: "chip", "data-feature": name, "aria-pressed": "false",
     title: t("mlp.feature_title", { feature: featureLabel(name) }),
     onclick: () => {
       const chosen = new Set(ctx.experiment().features);
       if (chosen.has(name)) chosen.delete(name); else chosen.add(name);
       if (chosen.size === 0) return; // the network needs at least one input
-      ctx.onFeatures(FEATURES.filter((f) => chosen.has(f)));
+      ctx.onFeatures(features.filter((f) => chosen.has(f)));
       refresh();
     },
   }, featureLabel(name)));

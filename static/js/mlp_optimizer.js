@@ -10,7 +10,7 @@ import { clippingSection, hpLabel, optimizerLabel, optionalWeightDecay, schedule
 import { control, h, select, slider } from "./controls.js";
 import { t } from "./i18n.js";
 import { kerasCode } from "./keras_code.js";
-import { LOSSES_FOR_TASK, taskOf } from "./mlp_experiment.js";
+import { lossesFor } from "./mlp_experiment.js";
 import { fieldByName } from "./state.js";
 
 const ADVANCED = new Set(["epsilon"]);
@@ -93,10 +93,10 @@ export function buildOptimizerPanel(container, ctx) {
 export function buildTrainingControls(container, ctx) {
   const field = (name) => fieldByName(ctx.fields, name);
   const lossField = field("loss");
-  const lossOptions = () => ["auto", ...LOSSES_FOR_TASK[taskOf(ctx.experiment())]];
+  const lossOptions = () => ["auto", ...lossesFor(ctx.experiment(), ctx.rules)];
   const loss = select(lossField, ctx.experiment().loss ?? "auto", {
     name: "loss", label: t("mlp.loss"), options: lossOptions(),
-    optionLabel: (o) => (o === "auto" ? t("mlp.loss_auto", { loss: LOSSES_FOR_TASK[taskOf(ctx.experiment())][0] }) : o),
+    optionLabel: (o) => (o === "auto" ? t("mlp.loss_auto", { loss: lossesFor(ctx.experiment(), ctx.rules)[0] }) : o),
     onChange: (v) => ctx.onChange({ loss: v === "auto" ? null : v }),
   });
   const built = TRAINING.map((name) => {
@@ -111,7 +111,7 @@ export function buildTrainingControls(container, ctx) {
     refresh() {
       const options = lossOptions();
       loss.input.replaceChildren(...options.map((o) => h("option", { value: o },
-        o === "auto" ? t("mlp.loss_auto", { loss: LOSSES_FOR_TASK[taskOf(ctx.experiment())][0] }) : o)));
+        o === "auto" ? t("mlp.loss_auto", { loss: lossesFor(ctx.experiment(), ctx.rules)[0] }) : o)));
       loss.set(ctx.experiment().loss ?? "auto");
       for (const b of built) b.set(ctx.experiment()[b.name]);
     },

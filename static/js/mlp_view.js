@@ -8,7 +8,8 @@ import { h } from "./controls.js";
 import { formatNumber, t } from "./i18n.js";
 import { featureLabel } from "./mlp_data.js";
 import { Histograms } from "./mlp_histograms.js";
-import { BoundaryPlot, CLASS_COLORS, CurveChart, GradientChart, UncertaintyPlot } from "./mlp_plots.js";
+import { CurveChart, GradientChart } from "./mlp_curves.js";
+import { BoundaryPlot, CLASS_COLORS, UncertaintyPlot } from "./mlp_plots.js";
 import { $ } from "./page.js";
 
 const CURVE_INTERVAL_MS = 150;

@@ -20,9 +20,13 @@ export function surfaceFields(fields) {
   return fields.filter((f) => SCALAR.has(f.type) && f.when?.surface && f.control !== "none");
 }
 
-/** Every other top-level numeric or on/off field: the grid of global controls. */
+/**
+ * Every other top-level numeric or on/off field: the grid of global controls, in the schema's
+ * order, typed-number boxes (the seed) last, where the grid keeps a narrow column for them.
+ */
 export function globalFields(fields) {
-  return fields.filter((f) => SCALAR.has(f.type) && !f.when && f.control !== "none");
+  const drawn = fields.filter((f) => SCALAR.has(f.type) && !f.when && f.control !== "none");
+  return [...drawn.filter((f) => f.control !== "number"), ...drawn.filter((f) => f.control === "number")];
 }
 
 /** The `hide=` keys of the surface page, in the order the classroom dialog lists them. */

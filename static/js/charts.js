@@ -11,6 +11,18 @@ export const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Ne
 export const AXIS_FONT = { family: FONT, size: 16, color: "#1f2937" };
 const LOSS_FLOOR = 1e-16;
 
+/** Data coordinates of a mouse event over the Plotly plot `el` showing `window` (null outside). */
+export function eventToData(el, window, event) {
+  const full = el._fullLayout;
+  if (!full || !window) return null;
+  const rect = el.getBoundingClientRect();
+  const px = event.clientX - rect.left - full._size.l;
+  const py = event.clientY - rect.top - full._size.t;
+  if (px < 0 || py < 0 || px > full._size.w || py > full._size.h) return null;
+  const [xmin, xmax, ymin, ymax] = window;
+  return [xmin + (px / full._size.w) * (xmax - xmin), ymax - (py / full._size.h) * (ymax - ymin)];
+}
+
 /** The lowest global minimum of a surface description, or null (saddles, unbounded). */
 export function bestMinimum(info) {
   const values = (info.minima || []).filter((m) => m.kind === "global").map((m) => m.value);

@@ -5,7 +5,7 @@
 
 /* global Plotly */
 
-import { FONT, axis, colourTransform } from "./charts.js";
+import { FONT, axis, colourTransform, eventToData } from "./charts.js";
 import { decodeGrid } from "./grid.js";
 import { t } from "./i18n.js";
 import { COLORSCALE } from "./surface_plot.js";
@@ -88,13 +88,6 @@ export class StartPreview {
 
   /** Data coordinates of a click inside the axes, or null. */
   toData(event) {
-    const full = this.el._fullLayout;
-    if (!full || !this.grid) return null;
-    const rect = this.el.getBoundingClientRect();
-    const px = event.clientX - rect.left - full._size.l;
-    const py = event.clientY - rect.top - full._size.t;
-    if (px < 0 || py < 0 || px > full._size.w || py > full._size.h) return null;
-    const [xmin, xmax, ymin, ymax] = this.grid.window;
-    return [xmin + (px / full._size.w) * (xmax - xmin), ymax - (py / full._size.h) * (ymax - ymin)];
+    return eventToData(this.el, this.grid?.window, event);
   }
 }

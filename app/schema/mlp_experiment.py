@@ -152,7 +152,8 @@ class MlpExperiment(BaseModel):
 
     model_config = _STRICT
 
-    version: int = param(MLP_SCHEMA_VERSION, url="v", ge=1, le=MLP_SCHEMA_VERSION)
+    version: int = param(MLP_SCHEMA_VERSION, url="v", ge=1, le=MLP_SCHEMA_VERSION,
+                         control="none")
     dataset: DatasetSpec = param(DatasetSpec, url="")
     features: list[FeatureName] = param(lambda: ["x1", "x2"], url="ft", min_length=1,
                                         max_length=7)

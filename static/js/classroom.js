@@ -8,6 +8,17 @@ import { h, uid } from "./controls.js";
 import { t } from "./i18n.js";
 import { optimizerLabel } from "./cards.js";
 
+/**
+ * What a teacher can hide on this page: every `data-hide-key` its elements carry (the controls
+ * drawn from the schema and the template's panels), in page order, optimizers left out (the
+ * dialog lists them last, by name).
+ */
+export function pageHideKeys(root, optimizers = []) {
+  const skip = new Set(optimizers);
+  const keys = [...root.querySelectorAll("[data-hide-key]")].map((el) => el.dataset.hideKey);
+  return [...new Set(keys)].filter((key) => !skip.has(key));
+}
+
 /** Hide every element whose `data-hide-key` is listed. */
 export function applyHidden(root, hide) {
   const hidden = new Set(hide);

@@ -22,9 +22,6 @@ import { clone, encodePairs, queryString } from "./state.js";
 import { copyText, toast } from "./ui.js";
 
 const INPUT_DEBOUNCE_MS = 300;
-// What a teacher can hide (labels: `hide.<key>` in the catalogs).
-const HIDEABLE = ["surface", "condition_number", "expression", "steps", "tolerance", "optimizer",
-  "hyperparameters", "lr_range", "second", "resolution", "start", "colour", "preset"];
 
 const { data, schema, store, debug } = bootPage({
   state: (d) => ({ experiment: clone(d.experiment), hide: [...(d.view.hide || [])], colour: "loss", selected: null }),
@@ -166,7 +163,7 @@ function buildHeader() {
   const plot = $("#map-plot");
   plot.tabIndex = 0;
   plot.addEventListener("keydown", (event) => view.onKey(event));
-  wireClassroom(store, { keys: () => HIDEABLE, hide: (s) => s.hide, patchFor: (list) => ({ hide: list }) });
+  wireClassroom(store, { hide: (s) => s.hide, patchFor: (list) => ({ hide: list }) });
   let resizeTimer = 0;
   window.addEventListener("resize", () => {
     clearTimeout(resizeTimer);

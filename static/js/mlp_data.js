@@ -8,8 +8,9 @@ import { control, h, select } from "./controls.js";
 import { formatNumber, t } from "./i18n.js";
 import { fieldByName } from "./state.js";
 
-const SLIDERS = ["samples", "noise", "train_ratio", "seed"];
-const HIDE_KEYS = { samples: "samples", noise: "noise", train_ratio: "train_ratio", seed: "data_seed" };
+const SCALAR = new Set(["int", "float", "bool"]);
+// The data seed's `hide=` key and label: "seed" alone is the training seed.
+const HIDE_KEY = { seed: "data_seed" };
 
 /** A feature's name in maths notation (x₁², sin x₁ …). */
 export function featureLabel(name) {
@@ -55,12 +56,15 @@ export function buildDataPanel(ctx) {
   });
   chooser.el.dataset.hideKey = "dataset";
 
-  const sliders = SLIDERS.map((name) => {
+  // Every numeric field of the data set the schema draws (samples, noise, split, seed …).
+  const drawn = datasetFields.filter((f) => SCALAR.has(f.type) && f.control !== "none");
+  const sliders = drawn.map(({ name }) => {
+    const key = HIDE_KEY[name] ?? name;
     const built = control(field(name), dataset()[name], {
-      name: `dataset.${name}`, label: t(`mlp.${name === "seed" ? "data_seed" : name}`),
+      name: `dataset.${name}`, label: t(`mlp.${key}`),
       onChange: (v) => ctx.onDataset({ [name]: v }),
     });
-    built.el.dataset.hideKey = HIDE_KEYS[name];
+    built.el.dataset.hideKey = key;
     return { name, ...built };
   });
 

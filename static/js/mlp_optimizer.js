@@ -14,7 +14,12 @@ import { lossesFor } from "./mlp_experiment.js";
 import { fieldByName } from "./state.js";
 
 const ADVANCED = new Set(["epsilon"]);
-const TRAINING = ["batch_size", "epochs", "shuffle", "seed", "dtype", "grid", "mc_passes"];
+const TRAINING_TYPES = new Set(["int", "float", "bool", "enum"]);
+
+/** The training loop's settings: every top-level scalar or choice field but the loss (drawn first). */
+export function trainingFields(fields) {
+  return fields.filter((f) => TRAINING_TYPES.has(f.type) && f.control !== "none" && f.name !== "loss");
+}
 
 /**
  * Optimizer select and learning-rate slider. `ctx`: `fields` (OptimizerSpec descriptions),
@@ -99,7 +104,7 @@ export function buildTrainingControls(container, ctx) {
     optionLabel: (o) => (o === "auto" ? t("mlp.loss_auto", { loss: lossesFor(ctx.experiment(), ctx.rules)[0] }) : o),
     onChange: (v) => ctx.onChange({ loss: v === "auto" ? null : v }),
   });
-  const built = TRAINING.map((name) => {
+  const built = trainingFields(ctx.fields).map(({ name }) => {
     const c = control(field(name), ctx.experiment()[name], {
       name, label: t(`mlp.${name}`),
       onChange: (v) => ctx.onChange({ [name]: v }),

@@ -24,10 +24,6 @@ import { bindPlayer } from "./player.js";
 import { clone, encodePairs, queryString } from "./state.js";
 import { copyText, toast } from "./ui.js";
 
-/** What a teacher can hide with `hide=` (labels: `hide.<key>` in the catalogs). */
-export const HIDE_KEYS = ["presets", "dataset", "samples", "noise", "train_ratio", "data_seed",
-  "features", "csv", "network", "diagram", "optimizer_settings", "rule", "optimizer_advanced",
-  "training", "speed", "loss", "metric", "gradients", "histograms", "uncertainty", "code"];
 const DEFAULT_SPEED = 25;
 
 const { data, schema, store, debug } = bootPage({
@@ -221,7 +217,7 @@ function main() {
   buildPanels({ store, schema, onSpeed: (v) => stream.speed(v) });
   network.build();
   wireClassroom(store, {
-    keys: () => HIDE_KEYS, hide: (s) => s.hide, patchFor: (list) => ({ hide: list }), onChange: () => draws.queue(),
+    hide: (s) => s.hide, patchFor: (list) => ({ hide: list }), onChange: () => draws.queue(),
   });
   bindPlayer({ togglePlay, step: stepOnce, reset: resetRun, busy: () => $("#classroom-dialog").open });
   applyHidden(document, state.hide);

@@ -5,7 +5,7 @@
  * (`window.__descenso`, read by the browser tests).
  */
 
-import { applyHidden, buildClassroomDialog } from "./classroom.js";
+import { applyHidden, buildClassroomDialog, pageHideKeys } from "./classroom.js";
 import { h } from "./controls.js";
 import { setCatalog, t } from "./i18n.js";
 import { writeUrl } from "./state.js";
@@ -52,12 +52,14 @@ export function showErrorBanner(box, title, errors) {
 
 /**
  * The classroom dialog: ticking a key patches the hidden list through the store (which writes
- * `hide=` into the link) and hides the matching `data-hide-key` elements. `keys()` lists what
- * can be hidden; `hide(state)` reads the list and `patchFor(list)` is the patch that sets it.
+ * `hide=` into the link) and hides the matching `data-hide-key` elements. It offers every key
+ * the page's elements carry (call it once they are drawn), then `optimizers()`; `hide(state)`
+ * reads the list and `patchFor(list)` is the patch that sets it.
  */
-export function wireClassroom(store, { keys, optimizers, hide, patchFor, onChange }) {
+export function wireClassroom(store, { optimizers = () => [], hide, patchFor, onChange }) {
+  const racing = optimizers();
   buildClassroomDialog($("#classroom-dialog"), {
-    keys: keys?.(), optimizers: optimizers?.(), hide: hide(store.state),
+    keys: pageHideKeys(document, racing), optimizers: racing, hide: hide(store.state),
     onChange: (list) => {
       store.patch(patchFor(list), { hide: true });
       applyHidden(document, list);

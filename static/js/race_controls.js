@@ -12,8 +12,6 @@ import { formatNumber, t } from "./i18n.js";
 import { applies, fieldByName } from "./state.js";
 
 const SCALAR = new Set(["int", "float", "bool"]);
-// Parts of the page a teacher may hide that are not experiment fields.
-const PAGE_PARTS = ["speed", "view", "advanced", "rule", "code", "loss", "summary"];
 
 /** Numeric fields drawn for some surfaces only (their `when` names the surface). */
 export function surfaceFields(fields) {
@@ -27,12 +25,6 @@ export function surfaceFields(fields) {
 export function globalFields(fields) {
   const drawn = fields.filter((f) => SCALAR.has(f.type) && !f.when && f.control !== "none");
   return [...drawn.filter((f) => f.control !== "number"), ...drawn.filter((f) => f.control === "number")];
-}
-
-/** The `hide=` keys of the surface page, in the order the classroom dialog lists them. */
-export function raceHideKeys(fields) {
-  return ["surface", ...surfaceFields(fields).map((f) => f.name), "expression",
-    ...globalFields(fields).map((f) => f.name), ...PAGE_PARTS];
 }
 
 /** A control's label: `controls.<name>` from the catalog, else the field's own name. */

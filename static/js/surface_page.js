@@ -12,7 +12,7 @@ import { GridLoader } from "./grid.js";
 import { formatNumber, t } from "./i18n.js";
 import { $, bootPage, markReady, showErrorBanner, wireClassroom } from "./page.js";
 import { bindPlayer } from "./player.js";
-import { buildRaceControls, raceHideKeys } from "./race_controls.js";
+import { buildRaceControls } from "./race_controls.js";
 import { clone, fieldByName, pageQuery } from "./state.js";
 import { renderLegend, renderSummary } from "./summary.js";
 import { SurfacePlot } from "./surface_plot.js";
@@ -163,7 +163,6 @@ function buildViewToggle() {
 
 function buildClassroom() {
   wireClassroom(store, {
-    keys: () => raceHideKeys(schema.experiment),
     optimizers: () => state.experiment.runs.map((r) => r.optimizer),
     hide: (s) => s.view.hide,
     patchFor: (list) => ({ view: { hide: list } }),

@@ -17,7 +17,9 @@ from app.schema.url_codec import encode
 from tests.browser.helpers import (
     catalog,
     default_race,
+    offered_hide_keys,
     open_ready,
+    page_hide_keys,
     query,
     query_dict,
     served_schema,
@@ -310,6 +312,10 @@ def test_surface_page_draws_every_numeric_field_with_its_hide_key(page: Any,
         assert control.count() == 1, name
         assert control.get_attribute("data-hide-key") == name
         assert page.locator(f"[data-hide-option={name}]").count() == 1, name
+    offered = [k for k in page_hide_keys(page) if k not in default_race(page)]
+    assert offered_hide_keys(page)[: len(offered)] == offered
+    labels = page.locator(".hide-list label").all_inner_texts()[: len(offered)]
+    assert labels == [catalog("en")[f"hide.{key}"] for key in offered]
     page.locator("#btn-classroom").click()
     page.locator("[data-hide-option=noise]").check()
     assert query_dict(page)["hide"] == "noise"

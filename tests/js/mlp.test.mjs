@@ -73,3 +73,11 @@ test("trainable parameters count dense weights, biases and BatchNorm's γ and β
   assert.equal(trainableParameters({ features: ["x1", "x2"], layers: [layer(4)] }, 1), 2 * 4 + 4 + 5);
   assert.equal(trainableParameters({ features: ["x1"], layers: [layer(3, "before")] }, 2), 3 + 6 + 4 * 2);
 });
+
+test("the training panel draws every top-level setting the schema serves", needSchemas, async () => {
+  const { trainingFields } = await import("../../static/js/mlp_optimizer.js");
+  const names = trainingFields(schemas.mlp.experiment).map((f) => f.name);
+  assert.deepEqual(names, ["batch_size", "epochs", "shuffle", "seed", "dtype", "grid", "mc_passes"]);
+  const added = [...schemas.mlp.experiment, { name: "label_smoothing", type: "float", ge: 0, le: 1 }];
+  assert.ok(trainingFields(added).some((f) => f.name === "label_smoothing"));
+});

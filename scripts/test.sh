@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Set up everything the tests need (.venv, packages, Keras reference, Debian chromium) and run
-# ruff, mypy and the whole pytest suite, browser tests included.
+# Set up everything the tests need (.venv, packages, Keras reference, Debian chromium and nodejs)
+# and run ruff, mypy and the whole pytest suite, browser and JavaScript unit tests included.
 set -euo pipefail
 source "$(dirname "$0")/_venv.sh" "test"
 
@@ -17,6 +17,14 @@ if [ ! -x /usr/bin/chromium ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get install -y -q chromium >/dev/null 2>&1 \
     || { $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q chromium >/dev/null; }
+fi
+
+# Debian Node.js for the pages' JavaScript unit tests (tests/js, run by tests/js/test_node_units.py).
+if ! command -v node >/dev/null 2>&1; then
+  echo "== installing Debian nodejs"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get install -y -q nodejs >/dev/null 2>&1 \
+    || { $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q nodejs >/dev/null; }
 fi
 
 export KERAS_BACKEND=torch

@@ -17,10 +17,12 @@ Points = NDArray[np.float64]
 
 @dataclass(frozen=True)
 class Feature:
-    """One input feature: a display label and a function of the (n, 2) points."""
+    """One input feature: a display label, a function of the (n, 2) points, and the same
+    function as NumPy code of the columns ``x1`` and ``x2`` (what the page's code shows)."""
 
     label: str
     fn: Callable[[Points], NDArray[np.float64]]
+    code: str
 
 
 def transform(points: NDArray, names: Sequence[str]) -> NDArray[np.float64]:
@@ -46,11 +48,11 @@ def transform(points: NDArray, names: Sequence[str]) -> NDArray[np.float64]:
 DEFAULT_FEATURES: tuple[str, ...] = ("x1", "x2")  # Playground's starting inputs
 
 FEATURES: dict[str, Feature] = {
-    "x1": Feature("x₁", lambda p: p[:, 0]),
-    "x2": Feature("x₂", lambda p: p[:, 1]),
-    "x1_sq": Feature("x₁²", lambda p: p[:, 0] ** 2),
-    "x2_sq": Feature("x₂²", lambda p: p[:, 1] ** 2),
-    "x1x2": Feature("x₁x₂", lambda p: p[:, 0] * p[:, 1]),
-    "sin_x1": Feature("sin(x₁)", lambda p: np.sin(p[:, 0])),
-    "sin_x2": Feature("sin(x₂)", lambda p: np.sin(p[:, 1])),
+    "x1": Feature("x₁", lambda p: p[:, 0], "x1"),
+    "x2": Feature("x₂", lambda p: p[:, 1], "x2"),
+    "x1_sq": Feature("x₁²", lambda p: p[:, 0] ** 2, "x1 ** 2"),
+    "x2_sq": Feature("x₂²", lambda p: p[:, 1] ** 2, "x2 ** 2"),
+    "x1x2": Feature("x₁x₂", lambda p: p[:, 0] * p[:, 1], "x1 * x2"),
+    "sin_x1": Feature("sin(x₁)", lambda p: np.sin(p[:, 0]), "np.sin(x1)"),
+    "sin_x2": Feature("sin(x₂)", lambda p: np.sin(p[:, 1]), "np.sin(x2)"),
 }

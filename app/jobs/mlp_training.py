@@ -27,6 +27,7 @@ from app.core.nn.model import Sequential, build_mlp
 from app.core.optimizer import Optimizer
 from app.jobs.encoding import float32_base64
 from app.schema.mlp_experiment import MlpExperiment
+from app.schema.mlp_rules import CONTINUES
 from app.schema.optimizer_spec import OptimizerSpec
 
 Status = Literal["ok", "diverged"]
@@ -119,14 +120,13 @@ class MlpTraining:
     # -- training -------------------------------------------------------------------------
     def structure(self) -> dict[str, Any]:
         """What a change of resets training (everything but the optimizer and the display)."""
-        return self.experiment.model_dump(exclude={"optimizer", "epochs", "grid", "mc_passes"})
+        return self.experiment.model_dump(exclude=set(CONTINUES))
 
     def update(self, experiment: MlpExperiment) -> None:
-        """Continue with new optimizer settings, epoch count and display options."""
+        """Continue with new optimizer settings, epoch count and display options (CONTINUES)."""
         self.update_optimizer(experiment.optimizer)
         self.experiment = self.experiment.model_copy(update={
-            "epochs": experiment.epochs, "grid": experiment.grid,
-            "mc_passes": experiment.mc_passes})
+            name: getattr(experiment, name) for name in CONTINUES if name != "optimizer"})
 
     def update_optimizer(self, spec: OptimizerSpec) -> None:
         """New optimizer settings; weights (and, for the same optimizer, its slots) are kept."""

@@ -20,6 +20,7 @@ from app.jobs.workers import run_cpu
 from app.routes.errors import field_errors
 from app.routes.socket_protocol import StartMessage, serve
 from app.schema.mlp_experiment import MlpExperiment
+from app.schema.mlp_rules import CONTINUES
 
 router = APIRouter(tags=["mlp"])
 
@@ -61,7 +62,7 @@ async def _start(websocket: WebSocket, player: Player[TrainFrame],
         return
     current = session.get("training")
     if current is not None and current.structure() == experiment.model_dump(
-            exclude={"optimizer", "epochs", "grid", "mc_passes"}):
+            exclude=set(CONTINUES)):
         def change() -> Any:
             current.update(experiment)
             player.generation = command.gen

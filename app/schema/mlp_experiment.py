@@ -14,6 +14,7 @@ from app.core.nn.losses import LOSSES_FOR_TASK, OFFERED_LOSSES
 from app.core.nn.regularizers import REGULARIZERS
 from app.schema.fields import param
 from app.schema.invalid import invalid
+from app.schema.mlp_rules import UPLOADED, points_task
 from app.schema.names import names_literal
 from app.schema.optimizer_spec import OptimizerSpec
 
@@ -35,8 +36,6 @@ MAX_COORDINATE = 1e6  # so that features such as x1² stay finite in float32
 MAX_TRAINING_WORK = 25 * 10**8
 MAX_RENDER_WORK = 10**10
 
-UPLOADED = "csv"
-"""The data set of uploaded points (not in ``DATASETS``: its task comes from its labels)."""
 if TYPE_CHECKING:
     DatasetName = str
     FeatureName = str
@@ -92,15 +91,6 @@ class DatasetSpec(BaseModel):
     def size(self) -> int:
         """How many points the data set has."""
         return len(self.points) if self.name == "csv" and self.points else self.samples
-
-
-def points_task(points: list[tuple[float, float, float]]
-                ) -> Literal["binary", "multiclass", "regression"]:
-    """The task uploaded points make: up to 10 integer labels classify, anything else regresses."""
-    labels = {p[2] for p in points}
-    if not all(float(v).is_integer() for v in labels) or len(labels) > 10:
-        return "regression"
-    return "binary" if len(labels) <= 2 else "multiclass"
 
 
 class VarianceScalingSpec(BaseModel):
@@ -181,7 +171,8 @@ class MlpExperiment(BaseModel):
 
     model_config = _STRICT
 
-    version: int = param(MLP_SCHEMA_VERSION, url="v", ge=1, le=MLP_SCHEMA_VERSION)
+    version: int = param(MLP_SCHEMA_VERSION, url="v", ge=1, le=MLP_SCHEMA_VERSION,
+                         control="none")
     dataset: DatasetSpec = param(DatasetSpec, url="")
     features: list[FeatureName] = param(lambda: ["x1", "x2"], url="ft", min_length=1,
                                         max_length=len(FEATURES))

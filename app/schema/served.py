@@ -13,12 +13,13 @@ from app.core.optimizers import DEFAULTS
 from app.schema.controls import describe, optimizer_catalog
 from app.schema.map_experiment import MapExperiment
 from app.schema.mlp_experiment import MlpExperiment
+from app.schema.mlp_rules import mlp_rules
 from app.schema.surface_experiment import (
     SurfaceExperiment,
     SurfaceView,
-    custom_defaults,
     page_default_experiment,
 )
+from app.schema.surface_rules import custom_formula
 from app.schema.url_codec import encode
 
 Control = dict[str, Any]
@@ -45,7 +46,7 @@ class SurfaceSchema(_Served):
     view: list[Control]
     optimizers: dict[str, dict[str, Any]]
     custom: dict[str, Any]
-    """A typed formula's default window and start (one declaration, in the core)."""
+    """A typed formula's example, default window and start (one declaration, in the core)."""
 
 
 class MlpSchema(_Served):
@@ -53,10 +54,14 @@ class MlpSchema(_Served):
 
     optimizers: dict[str, dict[str, Any]]
     hyperparameters: dict[str, list[str]]
+    rules: dict[str, Any]
+    """The rules the server owns (:func:`app.schema.mlp_rules.mlp_rules`)."""
 
 
 class MapSchema(_Served):
-    """What the map page draws and the default map."""
+    """What the map page draws, the default map and the typed formula's defaults."""
+
+    custom: dict[str, Any]
 
 
 def _link(model: BaseModel, *more: BaseModel) -> list[list[str]]:
@@ -74,7 +79,7 @@ def surface_schema() -> SurfaceSchema:
     default = page_default_experiment()
     return SurfaceSchema(
         experiment=describe(SurfaceExperiment), view=describe(SurfaceView),
-        optimizers=optimizer_catalog(), custom=custom_defaults(),
+        optimizers=optimizer_catalog(), custom=custom_formula(),
         default=default.model_dump(mode="json"), default_query=_link(default, SurfaceView()))
 
 
@@ -84,14 +89,14 @@ def mlp_schema() -> MlpSchema:
     return MlpSchema(
         experiment=describe(MlpExperiment), optimizers=optimizer_catalog(),
         default=default.model_dump(mode="json"), default_query=_link(default),
-        hyperparameters={name: sorted(d) for name, d in DEFAULTS.items()})
+        hyperparameters={name: sorted(d) for name, d in DEFAULTS.items()}, rules=mlp_rules())
 
 
 def map_schema() -> MapSchema:
     """The map page's controls and the default map."""
     default = MapExperiment()
     return MapSchema(experiment=describe(MapExperiment), default=default.model_dump(mode="json"),
-                     default_query=_link(default))
+                     default_query=_link(default), custom=custom_formula())
 
 
 SCHEMAS = {"surface": surface_schema, "mlp": mlp_schema, "map": map_schema}

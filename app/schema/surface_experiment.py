@@ -59,7 +59,7 @@ class SurfaceExperiment(BaseModel):
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
-    version: int = param(SCHEMA_VERSION, url="v", ge=1, le=SCHEMA_VERSION)
+    version: int = param(SCHEMA_VERSION, url="v", ge=1, le=SCHEMA_VERSION, control="none")
     surface: SurfaceName = param("rosenbrock", url="f", control="select")
     expression: str | None = param(
         None, url="expr", max_length=MAX_EXPRESSION, control="text",

@@ -1,6 +1,6 @@
 /**
- * Plotly helpers shared by the surface page's charts (fonts, axes, the grid decoding, the
- * colour transform) and the loss-vs-step chart.
+ * Plotly helpers shared by the pages' charts (fonts, axes, the colour transform) and the
+ * loss-vs-step chart.
  */
 
 /* global Plotly */
@@ -11,20 +11,16 @@ export const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Ne
 export const AXIS_FONT = { family: FONT, size: 16, color: "#1f2937" };
 const LOSS_FLOOR = 1e-16;
 
-/** Decode the grid's base64 little-endian float32 row-major z into rows (null where not finite). */
-export function decodeGrid(grid) {
-  const bytes = Uint8Array.from(atob(grid.z), (c) => c.charCodeAt(0));
-  const view = new DataView(bytes.buffer);
-  const rows = [];
-  for (let j = 0; j < grid.ny; j += 1) {
-    const row = new Array(grid.nx);
-    for (let i = 0; i < grid.nx; i += 1) {
-      const v = view.getFloat32((j * grid.nx + i) * 4, true);
-      row[i] = Number.isFinite(v) ? v : null;
-    }
-    rows.push(row);
-  }
-  return rows;
+/** Data coordinates of a mouse event over the Plotly plot `el` showing `window` (null outside). */
+export function eventToData(el, window, event) {
+  const full = el._fullLayout;
+  if (!full || !window) return null;
+  const rect = el.getBoundingClientRect();
+  const px = event.clientX - rect.left - full._size.l;
+  const py = event.clientY - rect.top - full._size.t;
+  if (px < 0 || py < 0 || px > full._size.w || py > full._size.h) return null;
+  const [xmin, xmax, ymin, ymax] = window;
+  return [xmin + (px / full._size.w) * (xmax - xmin), ymax - (py / full._size.h) * (ymax - ymin)];
 }
 
 /** The lowest global minimum of a surface description, or null (saddles, unbounded). */

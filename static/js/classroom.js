@@ -8,11 +8,15 @@ import { h, uid } from "./controls.js";
 import { t } from "./i18n.js";
 import { optimizerLabel } from "./cards.js";
 
-/** The names a teacher can hide: global controls, card sections, then each optimizer present. */
-export function hideableKeys(optimizers) {
-  const global = ["surface", "condition_number", "expression", "steps", "noise", "seed",
-    "tolerance", "speed", "view", "advanced", "rule", "code", "loss", "summary"];
-  return [...global, ...new Set(optimizers)];
+/**
+ * What a teacher can hide on this page: every `data-hide-key` its elements carry (the controls
+ * drawn from the schema and the template's panels), in page order, optimizers left out (the
+ * dialog lists them last, by name).
+ */
+export function pageHideKeys(root, optimizers = []) {
+  const skip = new Set(optimizers);
+  const keys = [...root.querySelectorAll("[data-hide-key]")].map((el) => el.dataset.hideKey);
+  return [...new Set(keys)].filter((key) => !skip.has(key));
 }
 
 /** Hide every element whose `data-hide-key` is listed. */
@@ -29,16 +33,18 @@ export function applyHidden(root, hide) {
 }
 
 function keyLabel(key, optimizers) {
-  return optimizers.includes(key) ? optimizerLabel(key) : t(`hide.${key}`);
+  if (optimizers.includes(key)) return optimizerLabel(key);
+  const text = t(`hide.${key}`);
+  return text === `hide.${key}` ? key : text; // a new schema field before its catalog string
 }
 
 /**
- * Fill the dialog with one checkbox per hideable key; `onChange(list)` on every tick. A page
- * with other controls passes its own `keys` (labelled `hide.<key>`) instead of `optimizers`.
+ * Fill the dialog with one checkbox per hideable key: the page's `keys` (labelled
+ * `hide.<key>`), then each optimizer racing; `onChange(list)` on every tick.
  */
-export function buildClassroomDialog(dialog, { optimizers = [], keys: pageKeys, hide, onChange, onCopy }) {
+export function buildClassroomDialog(dialog, { optimizers = [], keys: pageKeys = [], hide, onChange, onCopy }) {
   const list = dialog.querySelector("[data-role=hide-list]");
-  const keys = pageKeys ?? hideableKeys(optimizers);
+  const keys = [...pageKeys, ...new Set(optimizers)];
   const chosen = new Set(hide);
   list.replaceChildren(...keys.map((key) => {
     const id = uid(`hide-${key}`);

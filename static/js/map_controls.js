@@ -9,12 +9,10 @@
  */
 
 import { SYMBOLS } from "./cards.js";
-import { control, h, numberBox, select, sliderRange, uid } from "./controls.js";
+import { control, h, numberBox, select, sliderRange } from "./controls.js";
+import { formulaBox } from "./formula_box.js";
 import { t } from "./i18n.js";
 import { applies, clone, fieldByName } from "./state.js";
-
-// Shown when a teacher first picks "custom": a Rosenbrock-like valley, easy to edit.
-const EXAMPLE_FORMULA = "(1 - x)^2 + 10*(y - x^2)^2";
 
 /** The symbol of a hyperparameter (η, μ, β₁ …) or its Keras name. */
 export function symbol(name) {
@@ -74,14 +72,14 @@ function hide(built, key) {
 }
 
 /** Surface, κ, formula, steps and tolerance. Returns `{formulaError(error)}`. */
-export function buildSurfaceControls(container, { fields, experiment, surfaces, lang, onChange }) {
+export function buildSurfaceControls(container, { fields, experiment, surfaces, custom, lang, onChange }) {
   const field = (name) => fieldByName(fields, name);
   const surfaceLabel = (name) => surfaces[name]?.label?.[lang] ?? t(`surface.${name}`);
   const surface = hide(select(field("surface"), experiment.surface, {
     label: t("controls.surface"), optionLabel: surfaceLabel,
     onChange: (name) => {
       const patch = { surface: name, start: null };
-      patch.expression = name === "custom" ? (experiment.expression || EXAMPLE_FORMULA) : null;
+      patch.expression = name === "custom" ? (experiment.expression || custom.example) : null;
       onChange(patch, { commit: true, rebuild: true });
     },
   }), "surface");
@@ -92,19 +90,10 @@ export function buildSurfaceControls(container, { fields, experiment, surfaces, 
   }), "condition_number");
   kappa.el.hidden = !applies(field("condition_number"), experiment);
 
-  const formulaId = uid("formula");
-  const errorId = uid("formula-error");
-  const input = h("input", {
-    type: "text", id: formulaId, class: "text formula", spellcheck: "false", autocomplete: "off",
-    maxlength: field("expression").max_length, "aria-describedby": errorId, placeholder: EXAMPLE_FORMULA,
+  const formula = formulaBox(field("expression"), experiment.expression, {
+    custom, onCommit: (text) => onChange({ expression: text, start: null }, { commit: true }),
   });
-  input.value = experiment.expression ?? "";
-  input.addEventListener("change", () => onChange({ expression: input.value, start: null }, { commit: true }));
-  const error = h("p", { id: errorId, class: "formula-error", role: "alert" });
-  const formula = h("div", { class: "control control-formula", "data-hide-key": "expression", "data-field": "expression" },
-    h("label", { for: formulaId, class: "control-label" }, t("controls.formula")), input,
-    h("p", { class: "hint" }, t("controls.formula_hint")), error);
-  formula.hidden = !applies(field("expression"), experiment);
+  formula.el.hidden = !applies(field("expression"), experiment);
 
   const globals = ["steps", "tolerance"].map((name) => hide(control(field(name), experiment[name], {
     name, label: t(`controls.${name}`),
@@ -112,21 +101,8 @@ export function buildSurfaceControls(container, { fields, experiment, surfaces, 
     onChange: (v) => onChange({ [name]: v }, { commit: true }),
   }), name));
 
-  container.replaceChildren(surface.el, kappa.el, ...globals.map((g) => g.el), formula);
-  return {
-    formulaError(problem) {
-      if (!problem) {
-        error.textContent = "";
-        input.removeAttribute("aria-invalid");
-        return;
-      }
-      const where = problem.column ? t("formula.at", { column: problem.column, token: problem.token ?? "" }) : "";
-      const known = problem.code && t(`formula.code.${problem.code}`) !== `formula.code.${problem.code}`;
-      error.replaceChildren(h("strong", {}, known ? t(`formula.code.${problem.code}`) : t("formula.invalid")),
-        where ? ` ${where}` : "", h("span", { class: "formula-detail" }, problem.message));
-      input.setAttribute("aria-invalid", "true");
-    },
-  };
+  container.replaceChildren(surface.el, kappa.el, ...globals.map((g) => g.el), formula.el);
+  return { formulaError: formula.showError };
 }
 
 /** The optimizer select and the hyperparameters every cell shares (not η, not the second axis). */

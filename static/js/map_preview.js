@@ -5,33 +5,14 @@
 
 /* global Plotly */
 
-import { FONT, axis, colourTransform, decodeGrid } from "./charts.js";
-import { gridQuery } from "./grid.js";
+import { FONT, axis, colourTransform, eventToData } from "./charts.js";
+import { decodeGrid } from "./grid.js";
 import { t } from "./i18n.js";
 import { COLORSCALE } from "./surface_plot.js";
 
 const MARGIN = { l: 44, r: 10, t: 8, b: 36, pad: 0, autoexpand: false };
 const CONFIG = { displayModeBar: false, responsive: true, scrollZoom: false, doubleClick: false };
 const PATH_COLOUR = "#D55E00";
-
-/** Fetches the surface's grid once per surface; reports a bad formula as `{errors}`. */
-export class GridFetcher {
-  constructor() {
-    this.key = null;
-    this.answer = null;
-  }
-
-  /** `{grid}` or `{errors}` (the API's 422 list) for the experiment's surface. */
-  async load(experiment) {
-    const key = gridQuery(experiment);
-    if (key === this.key && this.answer) return this.answer;
-    const response = await fetch(`/api/surface/grid?${key}`);
-    const body = await response.json();
-    this.key = key;
-    this.answer = response.ok ? { grid: body } : { errors: body.errors || [] };
-    return this.answer;
-  }
-}
 
 /** The preview plot. */
 export class StartPreview {
@@ -107,13 +88,6 @@ export class StartPreview {
 
   /** Data coordinates of a click inside the axes, or null. */
   toData(event) {
-    const full = this.el._fullLayout;
-    if (!full || !this.grid) return null;
-    const rect = this.el.getBoundingClientRect();
-    const px = event.clientX - rect.left - full._size.l;
-    const py = event.clientY - rect.top - full._size.t;
-    if (px < 0 || py < 0 || px > full._size.w || py > full._size.h) return null;
-    const [xmin, xmax, ymin, ymax] = this.grid.window;
-    return [xmin + (px / full._size.w) * (xmax - xmin), ymax - (py / full._size.h) * (ymax - ymin)];
+    return eventToData(this.el, this.grid?.window, event);
   }
 }

@@ -4,7 +4,7 @@
  * the step it diverged. No DOM and no Plotly here.
  */
 
-import { decodeGrid } from "./charts.js";
+import { decodeGrid } from "./grid.js";
 
 const GAP_FLOOR = 1e-16;
 

@@ -8,14 +8,10 @@
 
 import { t } from "./i18n.js";
 import { kerasCode } from "./keras_code.js";
-import { OUTPUT_ACTIVATION, resolvedLoss, taskOf } from "./mlp_experiment.js";
+import { outputActivation, resolvedLoss, taskOf } from "./mlp_experiment.js";
 import { pyFloat } from "./state.js";
 
 const WIDTH = 88;
-const FEATURE_CODE = {
-  x1: "x1", x2: "x2", x1_sq: "x1 ** 2", x2_sq: "x2 ** 2", x1x2: "x1 * x2",
-  sin_x1: "np.sin(x1)", sin_x2: "np.sin(x2)",
-};
 
 /** `head(a, b, …)tail`, continued on lines indented four more spaces when too long. */
 function wrapCall(indent, head, args, tail = "") {
@@ -67,15 +63,17 @@ function blockLines(layer, initName) {
 
 /**
  * The Keras 3 code of `experiment`. `ctx`: `catalog` (the schema's optimizers), `order` (the
- * optimizer's argument order), `outputs` (units of the output layer).
+ * optimizer's argument order), `outputs` (units of the output layer), `rules` (the schema's
+ * MLP rules: losses, output activations, each feature's NumPy code).
  */
-export function kerasModelCode(experiment, { catalog, order, outputs }) {
-  const loss = resolvedLoss(experiment);
-  const task = taskOf(experiment);
+export function kerasModelCode(experiment, { catalog, order, outputs, rules }) {
+  const loss = resolvedLoss(experiment, rules);
+  const task = taskOf(experiment, rules);
+  const featureCode = Object.fromEntries(rules.features.map((f) => [f.name, f.code]));
   const lines = ["import keras", "import numpy as np", ""];
   if (experiment.dtype === "float64") lines.push('keras.config.set_floatx("float64")', "");
   lines.push(`# ${t("mlp.code_inputs")}`);
-  lines.push(`X = np.column_stack([${experiment.features.map((f) => FEATURE_CODE[f]).join(", ")}])`, "");
+  lines.push(`X = np.column_stack([${experiment.features.map((f) => featureCode[f]).join(", ")}])`, "");
 
   const inits = [];
   const initFor = (layer) => {
@@ -92,7 +90,7 @@ export function kerasModelCode(experiment, { catalog, order, outputs }) {
   lines.push("model = keras.Sequential([");
   lines.push(`    keras.Input(shape=(${experiment.features.length},)),`);
   lines.push(...body);
-  const outActivation = OUTPUT_ACTIVATION[loss];
+  const outActivation = outputActivation(experiment, rules);
   lines.push(`    keras.layers.Dense(${outputs}${outActivation === "linear" ? "" : `, activation="${outActivation}"`}),`);
   lines.push("])", "");
 

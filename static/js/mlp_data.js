@@ -8,10 +8,9 @@ import { control, h, select } from "./controls.js";
 import { formatNumber, t } from "./i18n.js";
 import { fieldByName } from "./state.js";
 
-/** Input features in the order the network receives them (FeatureName in the schema). */
-export const FEATURES = ["x1", "x2", "x1_sq", "x2_sq", "x1x2", "sin_x1", "sin_x2"];
-const SLIDERS = ["samples", "noise", "train_ratio", "seed"];
-const HIDE_KEYS = { samples: "samples", noise: "noise", train_ratio: "train_ratio", seed: "data_seed" };
+const SCALAR = new Set(["int", "float", "bool"]);
+// The data seed's `hide=` key and label: "seed" alone is the training seed.
+const HIDE_KEY = { seed: "data_seed" };
 
 /** A feature's name in maths notation (x₁², sin x₁ …). */
 export function featureLabel(name) {
@@ -21,7 +20,7 @@ export function featureLabel(name) {
 /**
  * Build the data controls. `ctx`: `fields` (the experiment's field descriptions),
  * `experiment()` (current state), `onDataset(patch)`, `onFeatures(list)`, `upload` (the last
- * uploaded points, or null) and `onUpload(result)`.
+ * uploaded points, or null), `onUpload(result)` and `rules` (the schema's MLP rules).
  */
 export function buildDataPanel(ctx) {
   const datasetFields = fieldByName(ctx.fields, "dataset").fields;
@@ -57,12 +56,15 @@ export function buildDataPanel(ctx) {
   });
   chooser.el.dataset.hideKey = "dataset";
 
-  const sliders = SLIDERS.map((name) => {
+  // Every numeric field of the data set the schema draws (samples, noise, split, seed …).
+  const drawn = datasetFields.filter((f) => SCALAR.has(f.type) && f.control !== "none");
+  const sliders = drawn.map(({ name }) => {
+    const key = HIDE_KEY[name] ?? name;
     const built = control(field(name), dataset()[name], {
-      name: `dataset.${name}`, label: t(`mlp.${name === "seed" ? "data_seed" : name}`),
+      name: `dataset.${name}`, label: t(`mlp.${key}`),
       onChange: (v) => ctx.onDataset({ [name]: v }),
     });
-    built.el.dataset.hideKey = HIDE_KEYS[name];
+    built.el.dataset.hideKey = key;
     return { name, ...built };
   });
 
@@ -88,14 +90,16 @@ export function buildDataPanel(ctx) {
 }
 
 function buildFeatureToggles(ctx) {
-  const buttons = FEATURES.map((name) => h("button", {
+  // In the order the network receives them (the server's feature registry).
+  const features = ctx.rules.features.map((f) => f.name);
+  const buttons = features.map((name) => h("button", {
     type: "button", class: "chip", "data-feature": name, "aria-pressed": "false",
     title: t("mlp.feature_title", { feature: featureLabel(name) }),
     onclick: () => {
       const chosen = new Set(ctx.experiment().features);
       if (chosen.has(name)) chosen.delete(name); else chosen.add(name);
       if (chosen.size === 0) return; // the network needs at least one input
-      ctx.onFeatures(FEATURES.filter((f) => chosen.has(f)));
+      ctx.onFeatures(features.filter((f) => chosen.has(f)));
       refresh();
     },
   }, featureLabel(name)));

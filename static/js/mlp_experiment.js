@@ -1,51 +1,44 @@
 /**
- * The MLP experiment as the page holds it: what kind of task a data set makes, which losses
- * suit it, what a change resets, and the optimizer filled in with its Keras defaults. These
- * mirror `app/schema/mlp_experiment.py` and `app/routes/mlp_ws.py`.
+ * The MLP experiment as the page holds it. The rules (which task a data set makes, which losses
+ * suit it, the output activation of each loss, which fields continue a training) are the
+ * server's: `rules` is `schema.rules` from `/api/mlp/schema` (app/schema/mlp_rules.py).
  */
 
 import { clone } from "./state.js";
 
-/** Losses each task accepts (LOSSES_FOR_TASK), the first being the automatic choice. */
-export const LOSSES_FOR_TASK = {
-  binary: ["binary_crossentropy", "mean_squared_error"],
-  multiclass: ["categorical_crossentropy"],
-  regression: ["mean_squared_error"],
-};
-
-/** The output layer's activation for each loss (OUTPUT_ACTIVATION in the training job). */
-export const OUTPUT_ACTIVATION = {
-  binary_crossentropy: "sigmoid", categorical_crossentropy: "softmax", mean_squared_error: "linear",
-};
-
-/** Fields whose change continues the training instead of restarting it (mlp_ws.py). */
-const CONTINUES = ["optimizer", "epochs", "grid", "mc_passes"];
-
-/** The task of uploaded points: up to 10 integer labels classify, anything else regresses. */
-export function pointsTask(points) {
+/** The task of uploaded points: up to `max_label_classes` integer labels classify, else regress. */
+export function pointsTask(points, rules) {
   const labels = new Set(points.map((p) => p[2]));
-  if (![...labels].every(Number.isInteger) || labels.size > 10) return "regression";
+  if (![...labels].every(Number.isInteger) || labels.size > rules.max_label_classes) return "regression";
   return labels.size <= 2 ? "binary" : "multiclass";
 }
 
 /** "binary", "multiclass" or "regression", as `MlpExperiment.task()` decides. */
-export function taskOf(experiment) {
+export function taskOf(experiment, rules) {
   const { name, points } = experiment.dataset;
-  if (name === "reg_plane" || name === "reg_gauss") return "regression";
-  if (name === "blobs") return "multiclass";
-  if (name === "csv" && points) return pointsTask(points);
-  return "binary";
+  if (name === "csv" && points) return pointsTask(points, rules);
+  return rules.dataset_task[name];
+}
+
+/** The losses that suit the experiment's task; the first is the automatic choice. */
+export function lossesFor(experiment, rules) {
+  return rules.losses_for_task[taskOf(experiment, rules)];
 }
 
 /** The loss the training uses: the chosen one, or the task's default. */
-export function resolvedLoss(experiment) {
-  return experiment.loss ?? LOSSES_FOR_TASK[taskOf(experiment)][0];
+export function resolvedLoss(experiment, rules) {
+  return experiment.loss ?? lossesFor(experiment, rules)[0];
 }
 
-/** What decides whether a change restarts training: everything but the optimizer and display. */
-export function structureKey(experiment) {
+/** The output layer's activation for the experiment's loss. */
+export function outputActivation(experiment, rules) {
+  return rules.output_activation[resolvedLoss(experiment, rules)];
+}
+
+/** What decides whether a change restarts training: everything the server does not continue. */
+export function structureKey(experiment, rules) {
   const rest = { ...experiment };
-  for (const name of CONTINUES) delete rest[name];
+  for (const name of rules.continues) delete rest[name];
   return JSON.stringify(rest);
 }
 

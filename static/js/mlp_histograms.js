@@ -6,7 +6,7 @@
 
 import { h } from "./controls.js";
 import { formatNumber, t } from "./i18n.js";
-import { layerName } from "./mlp_plots.js";
+import { layerName } from "./mlp_curves.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const WIDTH = 180;

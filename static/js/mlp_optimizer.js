@@ -10,11 +10,16 @@ import { clippingSection, hpLabel, optimizerLabel, optionalWeightDecay, schedule
 import { control, h, select, slider } from "./controls.js";
 import { t } from "./i18n.js";
 import { kerasCode } from "./keras_code.js";
-import { LOSSES_FOR_TASK, taskOf } from "./mlp_experiment.js";
+import { lossesFor } from "./mlp_experiment.js";
 import { fieldByName } from "./state.js";
 
 const ADVANCED = new Set(["epsilon"]);
-const TRAINING = ["batch_size", "epochs", "shuffle", "seed", "dtype", "grid", "mc_passes"];
+const TRAINING_TYPES = new Set(["int", "float", "bool", "enum"]);
+
+/** The training loop's settings: every top-level scalar or choice field but the loss (drawn first). */
+export function trainingFields(fields) {
+  return fields.filter((f) => TRAINING_TYPES.has(f.type) && f.control !== "none" && f.name !== "loss");
+}
 
 /**
  * Optimizer select and learning-rate slider. `ctx`: `fields` (OptimizerSpec descriptions),
@@ -93,13 +98,13 @@ export function buildOptimizerPanel(container, ctx) {
 export function buildTrainingControls(container, ctx) {
   const field = (name) => fieldByName(ctx.fields, name);
   const lossField = field("loss");
-  const lossOptions = () => ["auto", ...LOSSES_FOR_TASK[taskOf(ctx.experiment())]];
+  const lossOptions = () => ["auto", ...lossesFor(ctx.experiment(), ctx.rules)];
   const loss = select(lossField, ctx.experiment().loss ?? "auto", {
     name: "loss", label: t("mlp.loss"), options: lossOptions(),
-    optionLabel: (o) => (o === "auto" ? t("mlp.loss_auto", { loss: LOSSES_FOR_TASK[taskOf(ctx.experiment())][0] }) : o),
+    optionLabel: (o) => (o === "auto" ? t("mlp.loss_auto", { loss: lossesFor(ctx.experiment(), ctx.rules)[0] }) : o),
     onChange: (v) => ctx.onChange({ loss: v === "auto" ? null : v }),
   });
-  const built = TRAINING.map((name) => {
+  const built = trainingFields(ctx.fields).map(({ name }) => {
     const c = control(field(name), ctx.experiment()[name], {
       name, label: t(`mlp.${name}`),
       onChange: (v) => ctx.onChange({ [name]: v }),
@@ -111,7 +116,7 @@ export function buildTrainingControls(container, ctx) {
     refresh() {
       const options = lossOptions();
       loss.input.replaceChildren(...options.map((o) => h("option", { value: o },
-        o === "auto" ? t("mlp.loss_auto", { loss: LOSSES_FOR_TASK[taskOf(ctx.experiment())][0] }) : o)));
+        o === "auto" ? t("mlp.loss_auto", { loss: lossesFor(ctx.experiment(), ctx.rules)[0] }) : o)));
       loss.set(ctx.experiment().loss ?? "auto");
       for (const b of built) b.set(ctx.experiment()[b.name]);
     },

@@ -1,60 +1,52 @@
 /**
- * The race's global controls, drawn from the experiment schema: surface (with the condition
- * number for the quadratic and a formula box for "custom"), steps, noise σ, seed, tolerance.
+ * The race's global controls, all drawn from the experiment schema: the surface, the numeric
+ * fields shown for some surfaces (the condition number for the quadratic), the formula box
+ * for "custom", and every other top-level numeric or on/off field (steps, noise σ, seed,
+ * tolerance …). A parameter added to the schema gets its control and its `hide=` key here
+ * without a line of JavaScript; its label is `controls.<name>` (the name until translated).
  */
 
-import { control, h, listBox, select, uid } from "./controls.js";
-import { t } from "./i18n.js";
+import { control, h, listBox, select } from "./controls.js";
+import { formulaBox } from "./formula_box.js";
+import { formatNumber, t } from "./i18n.js";
 import { applies, fieldByName } from "./state.js";
 
-// Shown when a teacher first picks "custom": a Rosenbrock-like valley, easy to edit.
-const EXAMPLE_FORMULA = "(1 - x)^2 + 10*(y - x^2)^2";
-const GLOBAL = ["steps", "noise", "tolerance", "seed"];
+const SCALAR = new Set(["int", "float", "bool"]);
+
+/** Numeric fields drawn for some surfaces only (their `when` names the surface). */
+export function surfaceFields(fields) {
+  return fields.filter((f) => SCALAR.has(f.type) && f.when?.surface && f.control !== "none");
+}
 
 /**
- * Build the controls into `container`. `surfaces` maps name → description (labels es/en).
- * `onChange(patch, {commit, regrid})` applies a change to the experiment.
+ * Every other top-level numeric or on/off field: the grid of global controls, in the schema's
+ * order, typed-number boxes (the seed) last, where the grid keeps a narrow column for them.
  */
-export function buildRaceControls(container, { fields, experiment, surfaces, lang, onChange }) {
-  const field = (name) => fieldByName(fields, name);
-  const surfaceLabel = (name) => surfaces[name]?.label?.[lang] ?? t(`surface.${name}`);
+export function globalFields(fields) {
+  const drawn = fields.filter((f) => SCALAR.has(f.type) && !f.when && f.control !== "none");
+  return [...drawn.filter((f) => f.control !== "number"), ...drawn.filter((f) => f.control === "number")];
+}
 
-  const surface = select(field("surface"), experiment.surface, {
-    label: t("controls.surface"), optionLabel: surfaceLabel,
-    onChange: (name) => {
-      const patch = { surface: name, start: null, window: null };
-      if (name === "custom" && !experiment.expression) patch.expression = EXAMPLE_FORMULA;
-      if (name !== "custom") patch.expression = null;
-      onChange(patch, { commit: true, regrid: true });
-      showConditional();
-      if (name === "custom") formulaInput.value = experiment.expression ?? "";
-    },
-  });
-  surface.el.dataset.hideKey = "surface";
+/** A control's label: `controls.<name>` from the catalog, else the field's own name. */
+export function controlLabel(name) {
+  const text = t(`controls.${name}`);
+  return text === `controls.${name}` ? name : text;
+}
 
-  const kappa = control(field("condition_number"), experiment.condition_number, {
-    label: h("span", { class: "hp-label" }, h("span", { class: "sym" }, "κ"), t("controls.condition_number")),
-    onInput: (v) => onChange({ condition_number: v }, { commit: false, regrid: true }),
-    onChange: (v) => onChange({ condition_number: v }, { commit: true, regrid: true }),
+/** A numeric control that patches the experiment while dragging and on release. */
+function fieldControl(field, value, onChange, regrid, label = controlLabel(field.name)) {
+  const built = control(field, value, {
+    name: field.name, label,
+    onInput: (v) => onChange({ [field.name]: v }, { commit: false, regrid }),
+    onChange: (v) => onChange({ [field.name]: v }, { commit: true, regrid }),
   });
-  kappa.el.dataset.hideKey = "condition_number";
+  built.el.dataset.hideKey = field.name;
+  return built;
+}
 
-  // The formula box: applied on Enter or when it loses focus; errors point at a column.
-  const formulaId = uid("formula");
-  const errorId = uid("formula-error");
-  const formulaField = field("expression");
-  const formulaInput = h("input", {
-    type: "text", id: formulaId, class: "text formula", spellcheck: "false", autocomplete: "off",
-    maxlength: formulaField.max_length, "aria-describedby": errorId,
-    placeholder: EXAMPLE_FORMULA,
-  });
-  formulaInput.value = experiment.expression ?? "";
-  const formulaError = h("p", { id: errorId, class: "formula-error", role: "alert" });
-  formulaInput.addEventListener("change", () => {
-    onChange({ expression: formulaInput.value }, { commit: true, regrid: true });
-  });
-  const windowField = field("window");
-  const windowBox = listBox(windowField, experiment.window ?? [], {
+/** The formula box with the window under it (both apply to "custom" only). */
+function customBox(fields, experiment, custom, onChange) {
+  const windowBox = listBox(fieldByName(fields, "window"), experiment.window ?? [], {
     name: "window", label: t("controls.window"),
     onChange: (values) => {
       if (values.length !== 0 && values.length !== 4) {
@@ -64,50 +56,51 @@ export function buildRaceControls(container, { fields, experiment, surfaces, lan
       onChange({ window: values.length ? values : null }, { commit: true, regrid: true });
     },
   });
-  const formula = h("div", { class: "control control-formula", "data-hide-key": "expression", "data-field": "expression" },
-    h("label", { for: formulaId, class: "control-label" }, t("controls.formula")),
-    formulaInput,
-    h("p", { class: "hint" }, t("controls.formula_hint")),
-    formulaError, windowBox.el);
-
-  const globals = GLOBAL.map((name) => {
-    const built = control(field(name), experiment[name], {
-      name, label: t(`controls.${name}`),
-      onInput: (v) => onChange({ [name]: v }, { commit: false }),
-      onChange: (v) => onChange({ [name]: v }, { commit: true }),
-    });
-    built.el.dataset.hideKey = name;
-    return built;
+  windowBox.el.querySelector("input").placeholder = custom.window.map((v) => formatNumber(v, 3)).join("; ");
+  return formulaBox(fieldByName(fields, "expression"), experiment.expression, {
+    custom, extra: [windowBox.el],
+    onCommit: (text) => onChange({ expression: text }, { commit: true, regrid: true }),
   });
+}
+
+/**
+ * Build the controls into `container`. `surfaces` maps name → description (labels es/en),
+ * `custom` is the schema's custom-formula defaults (example, window, start).
+ * `onChange(patch, {commit, regrid})` applies a change to the experiment.
+ */
+export function buildRaceControls(container, { fields, experiment, surfaces, custom, lang, onChange }) {
+  const surfaceLabel = (name) => surfaces[name]?.label?.[lang] ?? t(`surface.${name}`);
+  const surface = select(fieldByName(fields, "surface"), experiment.surface, {
+    label: t("controls.surface"), optionLabel: surfaceLabel,
+    onChange: (name) => {
+      const patch = { surface: name, start: null, window: null };
+      if (name === "custom" && !experiment.expression) patch.expression = custom.example;
+      if (name !== "custom") patch.expression = null;
+      onChange(patch, { commit: true, regrid: true });
+      showConditional();
+      if (name === "custom") formula.set(experiment.expression);
+    },
+  });
+  surface.el.dataset.hideKey = "surface";
+
+  const conditional = surfaceFields(fields).map((field) => ({
+    field, built: fieldControl(field, experiment[field.name], onChange, true,
+      field.name === "condition_number"
+        ? h("span", { class: "hp-label" }, h("span", { class: "sym" }, "κ"), t("controls.condition_number"))
+        : controlLabel(field.name)),
+  }));
+  const formula = customBox(fields, experiment, custom, onChange);
+  const globals = globalFields(fields).map((field) => fieldControl(field, experiment[field.name], onChange, false));
 
   function showConditional() {
-    kappa.el.hidden = !applies(field("condition_number"), experiment);
-    formula.hidden = !applies(formulaField, experiment);
+    for (const { field, built } of conditional) built.el.hidden = !applies(field, experiment);
+    formula.el.hidden = !applies(fieldByName(fields, "expression"), experiment);
   }
   showConditional();
 
   container.replaceChildren(
-    h("div", { class: "surface-group" }, surface.el, kappa.el, formula),
+    h("div", { class: "surface-group" }, surface.el, conditional.map((c) => c.built.el), formula.el),
     h("div", { class: "global-grid" }, globals.map((g) => g.el)));
 
-  return {
-    /** Show a formula error (`{message, column, token, code}`) under the box, or clear it. */
-    formulaError(error) {
-      if (!error) {
-        formulaError.textContent = "";
-        formulaInput.removeAttribute("aria-invalid");
-        return;
-      }
-      const where = error.column
-        ? t("formula.at", { column: error.column, token: error.token ?? "" })
-        : "";
-      const known = error.code && t(`formula.code.${error.code}`) !== `formula.code.${error.code}`;
-      formulaError.replaceChildren(
-        h("strong", {}, known ? t(`formula.code.${error.code}`) : t("formula.invalid")),
-        where ? ` ${where}` : "",
-        h("span", { class: "formula-detail" }, error.message));
-      formulaInput.setAttribute("aria-invalid", "true");
-    },
-    setSurfaceOptions: showConditional,
-  };
+  return { formulaError: formula.showError, setSurfaceOptions: showConditional };
 }

@@ -1,5 +1,6 @@
 /**
- * WebSocket client of `/ws/surface`. Every `start` carries a new generation token; messages of
+ * WebSocket client of the race and training streams (`/ws/surface`, and `/ws/mlp` through
+ * `TrainingStream` in mlp_run.js). Every `start` carries a new generation token; messages of
  * an older generation are dropped, so a slow race never paints over the one that replaced it.
  * The socket reconnects by itself; the page re-sends its experiment when it comes back.
  */

@@ -9,7 +9,8 @@
 
 /* global Plotly */
 
-import { AXIS_FONT, FONT, axis, colourTransform, decodeGrid, superscriptPower } from "./charts.js";
+import { AXIS_FONT, FONT, axis, colourTransform, eventToData, superscriptPower } from "./charts.js";
+import { decodeGrid } from "./grid.js";
 import { formatNumber, t } from "./i18n.js";
 
 const MARGIN = { l: 64, r: 118, t: 14, b: 56, pad: 0, autoexpand: false };
@@ -221,14 +222,7 @@ export class SurfacePlot {
 
   /** Data coordinates of a mouse event over the trajectory layer, or null outside the axes. */
   toData(event) {
-    const full = this.top._fullLayout;
-    if (!full || !this.grid) return null;
-    const rect = this.top.getBoundingClientRect();
-    const px = event.clientX - rect.left - full._size.l;
-    const py = event.clientY - rect.top - full._size.t;
-    if (px < 0 || py < 0 || px > full._size.w || py > full._size.h) return null;
-    const [xmin, xmax, ymin, ymax] = this.grid.window;
-    return [xmin + (px / full._size.w) * (xmax - xmin), ymax - (py / full._size.h) * (ymax - ymin)];
+    return eventToData(this.top, this.grid?.window, event);
   }
 
   pick(event) {

@@ -39,3 +39,27 @@ def query(page: Any) -> list[tuple[str, str]]:
 
 def query_dict(page: Any) -> dict[str, str]:
     return dict(query(page))
+
+
+def served_schema(page: Any) -> Any:
+    """The schema the page was served with (its data block), as the page's JavaScript reads it."""
+    return page.evaluate(
+        "() => JSON.parse(document.getElementById('descenso-data').textContent).schema")
+
+
+def default_race(page: Any) -> list[str]:
+    """The optimizers of the surface page's default race, from the served schema (never a count
+    written in a test: the registry decides it)."""
+    return [run["optimizer"] for run in served_schema(page)["default"]["runs"]]
+
+
+def offered_hide_keys(page: Any) -> list[str]:
+    """The keys the classroom dialog offers, in its order."""
+    return list(page.evaluate("""() => [...document.querySelectorAll('[data-hide-option]')]
+      .map((el) => el.dataset.hideOption)"""))
+
+
+def page_hide_keys(page: Any) -> list[str]:
+    """Every hide key the page's elements carry, in page order (optimizer cards included)."""
+    return list(page.evaluate("""() => [...new Set(
+      [...document.querySelectorAll('main [data-hide-key]')].map((el) => el.dataset.hideKey))]"""))

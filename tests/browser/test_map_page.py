@@ -17,7 +17,14 @@ import pytest
 
 from app.schema.map_experiment import MapExperiment
 from app.schema.url_codec import encode
-from tests.browser.helpers import catalog, open_ready, query_dict, wait_for
+from tests.browser.helpers import (
+    catalog,
+    offered_hide_keys,
+    open_ready,
+    page_hide_keys,
+    query_dict,
+    wait_for,
+)
 from tests.browser.test_surface_page import READY_JS as SURFACE_READY_JS
 
 pytestmark = pytest.mark.browser
@@ -283,10 +290,16 @@ def test_map_page_classroom_link_hides_controls(page: Any, server_url: str) -> N
     assert page.locator("[data-field=lr_min]").is_visible()
     assert page.locator("#classroom-badge").is_visible()
     page.locator("#btn-classroom").click()
+    # the dialog offers exactly the parts of the page that carry a hide key, in page order, each
+    # with its label in the catalog
+    keys = page_hide_keys(page)
+    assert offered_hide_keys(page) == keys
+    assert {"steps", "optimizer", "start", "colour"} <= set(keys)
     labels = page.locator(".hide-list label").all_inner_texts()
-    assert len(labels) == 13 and not [label for label in labels if label.startswith("hide.")]
+    assert labels == [catalog("en")[f"hide.{key}"] for key in keys]
     page.locator("[data-hide-option=steps]").check()
-    assert query_dict(page)["hide"] == "steps,optimizer,resolution,preset"
+    assert query_dict(page)["hide"] == ",".join(
+        k for k in keys if k in {"steps", "optimizer", "resolution", "preset"})
     assert not page.locator("[data-field=steps]").is_visible()
     page.locator("#classroom-close").click()
     assert page.locator("#btn-compute").is_visible()

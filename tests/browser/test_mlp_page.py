@@ -15,7 +15,15 @@ import pytest
 
 from app.routes.mlp_api import page_default_mlp
 from app.schema.url_codec import encode
-from tests.browser.helpers import catalog, open_ready, query, query_dict, wait_for
+from tests.browser.helpers import (
+    catalog,
+    offered_hide_keys,
+    open_ready,
+    page_hide_keys,
+    query,
+    query_dict,
+    wait_for,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -315,6 +323,11 @@ def test_mlp_page_classroom_link_hides_panels(page: Any, server_url: str) -> Non
     assert page.locator("#boundary-plot").is_visible()
     assert page.locator("#classroom-badge").is_visible()
     page.locator("#btn-classroom").click()
+    keys = page_hide_keys(page)
+    assert offered_hide_keys(page) == keys
+    assert {"samples", "data_seed", "training", "gradients", "code"} <= set(keys)
+    labels = page.locator(".hide-list label").all_inner_texts()
+    assert labels == [catalog("en")[f"hide.{key}"] for key in keys]
     page.locator("[data-hide-option=gradients]").check()
     assert query_dict(page)["hide"] == "presets,network,gradients,code"
     assert not page.locator("#grad-chart").is_visible()

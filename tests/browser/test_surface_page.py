@@ -12,9 +12,19 @@ from typing import Any
 
 import pytest
 
-from app.schema.surface_experiment import SurfaceView, page_default_experiment
+from app.schema.surface_experiment import SurfaceExperiment, SurfaceView, page_default_experiment
 from app.schema.url_codec import encode
-from tests.browser.helpers import catalog, open_ready, query, query_dict, wait_for
+from tests.browser.helpers import (
+    catalog,
+    default_race,
+    offered_hide_keys,
+    open_ready,
+    page_hide_keys,
+    query,
+    query_dict,
+    served_schema,
+    wait_for,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -78,8 +88,8 @@ def test_surface_page_link_is_written_like_the_python_codec(page: Any, server_ur
     assert query(page) == expected
 
 
-def test_surface_page_draws_contour_minima_and_nine_trajectories(page: Any,
-                                                                 server_url: str) -> None:
+def test_surface_page_draws_contour_minima_and_every_default_trajectory(page: Any,
+                                                                        server_url: str) -> None:
     open_page(page, f"{server_url}/?lang=en")
     base = page.evaluate("""() => { const t = document.querySelector('[data-layer=base]').data[0];
       return {type: t.type, rows: t.z.length, cols: t.z[0].length,
@@ -93,10 +103,10 @@ def test_surface_page_draws_contour_minima_and_nine_trajectories(page: Any,
     assert stars == [[[1.0], [1.0]]]  # Rosenbrock's global minimum
     lines = traces(page)
     names = [t["name"] for t in lines]
-    assert names == ["SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam", "AdaMax",
-                     "Nadam", "AdamW"]
+    race = default_race(page)
+    assert names == [catalog("en")[f"optimizer.{name}"] for name in race]
     assert all(len(t["x"]) > 1 and t["x"][0] == -1.5 and t["y"][0] == 2.5 for t in lines)
-    assert page.locator("#summary-body tr").count() == 9
+    assert page.locator("#summary-body tr").count() == len(race)
     assert "NaN" not in page.locator(".summary").inner_text()
 
 
@@ -194,8 +204,8 @@ def settled_step(page: Any, quiet: float = 0.4, timeout: float = 10.0) -> int:
     raise AssertionError("the race kept moving after pause")
 
 
-def test_surface_page_plays_pauses_and_steps_nine_optimizers(page: Any,
-                                                              server_url: str) -> None:
+def test_surface_page_plays_pauses_and_steps_the_default_race(page: Any,
+                                                               server_url: str) -> None:
     open_page(page, f"{server_url}/?lang=en")
     draws = page.evaluate("() => window.__descenso.drawCount")
     page.locator("#btn-play").click()
@@ -209,7 +219,7 @@ def test_surface_page_plays_pauses_and_steps_nine_optimizers(page: Any,
     assert 15 <= paused_at < 300
     assert page.evaluate("() => window.__descenso.drawCount") >= draws + 3
     lines = traces(page)
-    assert len(lines) == 9
+    assert len(lines) == len(default_race(page))
     assert all(len(t["x"]) == paused_at + 1 for t in lines)
 
     page.evaluate("() => document.activeElement && document.activeElement.blur()")
@@ -258,7 +268,7 @@ def test_surface_page_bad_formula_shows_column_and_token(page: Any, server_url: 
     wait_for(page, "() => document.querySelector('.formula-error').textContent === ''")
     wait_for(page, READY_JS)
     assert query_dict(page)["expr"] == "x^2 + 3*y^2"
-    assert len(traces(page)) == 9
+    assert len(traces(page)) == len(default_race(page))
 
 
 def test_surface_page_classroom_link_hides_controls(page: Any, server_url: str) -> None:
@@ -278,21 +288,56 @@ def test_surface_page_classroom_link_hides_controls(page: Any, server_url: str) 
     assert page.locator("#btn-play").is_visible()
 
 
+def _numeric_fields() -> list[str]:
+    """Every top-level int, float or bool field of the race, except those declared not drawn."""
+    out = []
+    for name, info in SurfaceExperiment.model_fields.items():
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        if info.annotation in (int, float, bool) and extra.get("control") != "none":
+            out.append(name)
+    return out
+
+
+def test_surface_page_draws_every_numeric_field_with_its_hide_key(page: Any,
+                                                                  server_url: str) -> None:
+    # A field added to SurfaceExperiment is in this list without editing the test: the page must
+    # draw it (from the served schema) and offer it in the classroom dialog under its own name.
+    names = _numeric_fields()
+    assert {"steps", "noise", "seed", "tolerance", "condition_number"} <= set(names)
+    open_page(page, f"{server_url}/?lang=en")
+    served = {f["name"] for f in served_schema(page)["experiment"]}
+    assert set(names) <= served
+    for name in names:
+        control = page.locator(f"#race-controls [data-field={name}]")
+        assert control.count() == 1, name
+        assert control.get_attribute("data-hide-key") == name
+        assert page.locator(f"[data-hide-option={name}]").count() == 1, name
+    offered = [k for k in page_hide_keys(page) if k not in default_race(page)]
+    assert offered_hide_keys(page)[: len(offered)] == offered
+    labels = page.locator(".hide-list label").all_inner_texts()[: len(offered)]
+    assert labels == [catalog("en")[f"hide.{key}"] for key in offered]
+    page.locator("#btn-classroom").click()
+    page.locator("[data-hide-option=noise]").check()
+    assert query_dict(page)["hide"] == "noise"
+    assert not page.locator("[data-field=noise]").is_visible()
+
+
 def test_surface_page_adds_removes_and_switches_off_runs(page: Any, server_url: str) -> None:
     open_page(page, f"{server_url}/?lang=en")
+    n = len(default_race(page))
     page.locator(".card[data-optimizer=sgd] [aria-label='Remove SGD']").click()
-    wait_for(page, "() => window.__descenso.state.experiment.runs.length === 8")
+    wait_for(page, f"() => window.__descenso.state.experiment.runs.length === {n - 1}")
     wait_for(page, READY_JS)
     assert "SGD" not in [t["name"] for t in traces(page)]
-    assert "r8.o" not in query_dict(page)
+    assert f"r{n - 1}.o" not in query_dict(page)
 
     page.locator("#add-optimizer").select_option("adam")
-    wait_for(page, "() => window.__descenso.state.experiment.runs.length === 9")
+    wait_for(page, f"() => window.__descenso.state.experiment.runs.length === {n}")
     wait_for(page, READY_JS)
     lines = {t["name"]: t for t in traces(page)}
     first, second = lines["Adam"], lines["Adam (2)"]
     assert (second["x"], second["y"]) == (first["x"], first["y"])  # same settings, same path
-    assert query_dict(page)["r8.o"] == "adam"
+    assert query_dict(page)[f"r{n - 1}.o"] == "adam"
 
     page.locator(".legend-item", has_text="Nadam").click()
     wait_for(page, READY_JS)
@@ -311,7 +356,7 @@ def test_surface_page_switches_to_3d_and_back(page: Any, server_url: str) -> Non
     button.click()
     kinds = wait_for(page, """() => { const gd = document.querySelector('[data-layer=solid]');
       return gd.data && gd.data.length > 1 && gd.data.map((t) => t.type); }""")
-    assert kinds == ["surface"] + ["scatter3d"] * 9
+    assert kinds == ["surface"] + ["scatter3d"] * len(default_race(page))
     assert query_dict(page)["view"] == "3d"
     assert not page.locator("[data-layer=top]").is_visible()
     page.locator("[data-view-choice=contour]").click()

@@ -1,0 +1,136 @@
+/**
+ * The MLP page's curves: training and test loss (log y) or accuracy / R² per epoch, and the
+ * norm of each layer's kernel gradient per frame.
+ */
+
+/* global Plotly */
+
+import { AXIS_FONT, FONT, superscriptPower } from "./charts.js";
+import { t } from "./i18n.js";
+import { CONFIG, TICK_FONT } from "./mlp_plots.js";
+
+const TRAIN_COLOR = "#0b5cad";
+const TEST_COLOR = "#D55E00";
+const LOG_FLOOR = 1e-10;
+
+function curveAxes(yTitle, log) {
+  return {
+    xaxis: {
+      title: { text: t("mlp.epoch"), font: AXIS_FONT, standoff: 4 }, fixedrange: true, rangemode: "tozero",
+      tickfont: TICK_FONT, showgrid: true, gridcolor: "#eef0f3", zeroline: false, linecolor: "#9ca3af", showline: true,
+    },
+    yaxis: {
+      title: { text: yTitle, font: AXIS_FONT, standoff: 4 }, fixedrange: true, type: log ? "log" : "linear",
+      tickfont: TICK_FONT, showgrid: true, gridcolor: "#eef0f3", zeroline: false, linecolor: "#9ca3af",
+      showline: true, exponentformat: "power",
+    },
+  };
+}
+
+function curveLayout(yTitle, log, legend = true) {
+  return {
+    margin: { l: 64, r: 12, t: legend ? 34 : 8, b: 46 }, font: { family: FONT, size: 14 },
+    paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "#ffffff", hovermode: "x unified",
+    showlegend: legend, legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom", font: { family: FONT, size: 14 } },
+    ...curveAxes(yTitle, log),
+  };
+}
+
+/** Log-scale tick labels as powers of ten (1, 10⁻¹, 10⁻²…). */
+function powerTicks(values) {
+  let low = Infinity;
+  let high = -Infinity;
+  for (const v of values) if (v > 0) { low = Math.min(low, v); high = Math.max(high, v); }
+  if (!Number.isFinite(low)) return {};
+  const from = Math.floor(Math.log10(low));
+  const to = Math.ceil(Math.log10(high));
+  const every = Math.max(1, Math.ceil((to - from) / 6));
+  const tickvals = [];
+  for (let p = from; p <= to; p += every) tickvals.push(10 ** p);
+  return { tickvals, ticktext: tickvals.map((v) => superscriptPower(Math.round(Math.log10(v)))) };
+}
+
+/** Training and test loss per epoch (log y), or accuracy / R² (linear y). */
+export class CurveChart {
+  constructor(el, kind) {
+    this.el = el;
+    this.kind = kind; // "loss" | "metric"
+  }
+
+  async draw(epochs, task) {
+    const x = epochs.map((e) => e.epoch);
+    const pick = (key) => epochs.map((e) => {
+      const v = e[key];
+      if (v === null || v === undefined || !Number.isFinite(v)) return null;
+      return this.kind === "loss" ? Math.max(v, LOG_FLOOR) : v;
+    });
+    const prefix = this.kind === "loss" ? "loss" : "metric";
+    const train = pick(`train_${prefix}`);
+    const test = pick(`test_${prefix}`);
+    const accuracy = this.kind === "metric" && task !== "regression";
+    const fmt = this.kind === "loss" ? ":.4g" : (accuracy ? ":.1%" : ":.3f");
+    const traces = [
+      { type: "scatter", mode: "lines", name: t("mlp.train"), x, y: train, line: { color: TRAIN_COLOR, width: 3 },
+        hovertemplate: `%{y${fmt}}<extra>${t("mlp.train")}</extra>` },
+      { type: "scatter", mode: "lines", name: t("mlp.test"), x, y: test, line: { color: TEST_COLOR, width: 3, dash: "dash" },
+        hovertemplate: `%{y${fmt}}<extra>${t("mlp.test")}</extra>` },
+    ];
+    let layout;
+    if (this.kind === "loss") {
+      layout = curveLayout(t("mlp.loss_axis"), true);
+      Object.assign(layout.yaxis, powerTicks([...train, ...test]));
+    } else if (accuracy) {
+      layout = curveLayout(t("mlp.metric_accuracy"), false);
+      Object.assign(layout.yaxis, { range: [0, 1.03], tickformat: ".0%" });
+    } else {
+      layout = curveLayout("R²", false);
+      const values = [...train, ...test].filter((v) => v !== null);
+      const low = values.length ? Math.max(Math.min(...values), -1) : 0;
+      Object.assign(layout.yaxis, { range: [Math.min(low, 0) - 0.03, 1.03] });
+    }
+    if (x.length) layout.xaxis.range = [0, Math.max(x[x.length - 1], 1)];
+    await Plotly.react(this.el, traces, layout, CONFIG);
+  }
+}
+
+/** A colour per depth, from the first hidden layer (dark purple) to the output (yellow). */
+function depthColor(i, n) {
+  const viridis = ["#440154", "#472d7b", "#3b528b", "#2c728e", "#21918c", "#28ae80", "#5ec962", "#addc30", "#fde725"];
+  const pos = n <= 1 ? 0 : (i / (n - 1)) * (viridis.length - 1);
+  return viridis[Math.round(pos)];
+}
+
+/** Name of Dense block `i` of `n` (the last is the output layer). */
+export function layerName(i, n, activation) {
+  return i === n - 1 ? t("mlp.output_layer", { activation }) : t("mlp.layer_act", { n: i + 1, activation });
+}
+
+/** Norm of each Dense layer's kernel gradient (last minibatch of the frame), log y. */
+export class GradientChart {
+  constructor(el) {
+    this.el = el;
+  }
+
+  async draw(grads, layers) {
+    const n = layers ? layers.length : 0;
+    const x = grads.map((g) => g.epoch);
+    const traces = [];
+    for (let i = 0; i < n; i += 1) {
+      const name = layerName(i, n, layers[i].activation);
+      traces.push({
+        type: "scatter", mode: "lines", name, x,
+        y: grads.map((g) => (g.norms[i] === null || g.norms[i] === undefined ? null : Math.max(g.norms[i], LOG_FLOOR))),
+        line: { color: depthColor(i, n), width: 2.5 },
+        hovertemplate: `%{y:.3g}<extra>${name}</extra>`,
+      });
+    }
+    const layout = curveLayout(t("mlp.grad_axis"), true);
+    layout.hovermode = "closest";
+    layout.legend = { orientation: "v", x: 1.01, y: 1, font: { family: FONT, size: 13 } };
+    layout.margin.r = 150;
+    layout.margin.t = 8;
+    Object.assign(layout.yaxis, powerTicks(traces.flatMap((tr) => tr.y)));
+    if (x.length) layout.xaxis.range = [0, Math.max(x[x.length - 1], 1)];
+    await Plotly.react(this.el, traces, layout, CONFIG);
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The skeleton every page shares: the data block the server rendered (schema, experiment,
+ * catalog, notices), the link written into the address bar and the language switch, the
+ * notices and error banners, the share and classroom buttons, and the page's debug handle
+ * (`window.__descenso`, read by the browser tests).
+ */
+
+import { applyHidden, buildClassroomDialog, pageHideKeys } from "./classroom.js";
+import { h } from "./controls.js";
+import { setCatalog, t } from "./i18n.js";
+import { writeUrl } from "./state.js";
+import { Store } from "./store.js";
+import { copyLink, showNotices, wireShareButtons } from "./ui.js";
+
+export const $ = (selector) => document.querySelector(selector);
+
+/** Write the link, and point the language switch at the same state in the other language. */
+export function writeLink(query) {
+  writeUrl(query);
+  for (const link of document.querySelectorAll("[data-lang-link]")) {
+    link.href = `?${query.replace(/^lang=[a-z]+/, `lang=${link.dataset.langLink}`)}`;
+  }
+}
+
+/**
+ * Boot a page: read the data block, install the catalog, wire the share buttons, show the
+ * link's notices (or `notices(data)`), and make the store whose every patch writes the link
+ * `link(state, data)`. Returns `{data, schema, store, debug}`.
+ */
+export function bootPage({ state, link, debug = {}, notices = (data) => data.notices }) {
+  const data = JSON.parse($("#descenso-data").textContent);
+  setCatalog(data.lang, data.catalog);
+  wireShareButtons();
+  const store = new Store(state(data), { link: (s) => link(s, data), write: writeLink });
+  debug.state = store.state;
+  window.__descenso = debug;
+  showNotices($("#notices"), notices(data, store.state));
+  return { data, schema: data.schema, store, debug };
+}
+
+/** How an error reads in a banner: "field: message", or the message for whole-request errors. */
+export function errorText(error) {
+  const whole = !error.field || error.field === "experiment" || error.field === "(body)";
+  return whole ? error.message : `${error.field}: ${error.message}`;
+}
+
+/** Fill an error banner with a bold title and the errors (hidden when there are none). */
+export function showErrorBanner(box, title, errors) {
+  box.hidden = errors.length === 0;
+  if (errors.length) box.replaceChildren(h("strong", {}, title), " ", errors.map(errorText).join("; "));
+}
+
+/**
+ * The classroom dialog: ticking a key patches the hidden list through the store (which writes
+ * `hide=` into the link) and hides the matching `data-hide-key` elements. It offers every key
+ * the page's elements carry (call it once they are drawn), then `optimizers()`; `hide(state)`
+ * reads the list and `patchFor(list)` is the patch that sets it.
+ */
+export function wireClassroom(store, { optimizers = () => [], hide, patchFor, onChange }) {
+  const racing = optimizers();
+  buildClassroomDialog($("#classroom-dialog"), {
+    keys: pageHideKeys(document, racing), optimizers: racing, hide: hide(store.state),
+    onChange: (list) => {
+      store.patch(patchFor(list), { hide: true });
+      applyHidden(document, list);
+      onChange?.(list);
+    },
+    onCopy: () => copyLink("toast.classroom_copied"),
+  });
+}
+
+/** Tell the tests (and anyone waiting) that the page has drawn its first state. */
+export function markReady() {
+  document.body.dataset.ready = "true";
+}

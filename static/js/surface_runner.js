@@ -1,0 +1,138 @@
+/**
+ * Running the surface race: every committed change re-runs it at once in "instant" mode (a
+ * slider drag is debounced; a release is not), the race cache reuses unchanged runs, frames
+ * fill the race, and the player plays, pauses, steps and resets it. The timings of the last
+ * committed change (change → drawn) go to the debug handle for the tests and the benchmark.
+ */
+
+import { showPlayer } from "./player.js";
+import { Race, RaceCache } from "./race.js";
+import { RaceStream } from "./stream.js";
+
+const INPUT_DEBOUNCE_MS = 60;
+
+export class SurfaceRunner {
+  /**
+   * `store` holds `{experiment, view}`; `on.started(message)`, `on.frame()`, `on.errors(list)`
+   * are the page's panels; `debug` is the page's debug handle.
+   */
+  constructor({ store, debug, on }) {
+    this.store = store;
+    this.debug = debug;
+    this.on = on;
+    this.cache = new RaceCache();
+    this.race = new Race();
+    this.timer = 0;
+    this.timing = null; // {at, gen, received, drawStart} of the last committed change
+    this.stream = new RaceStream("/ws/surface", {
+      onMessage: (message) => this.receive(message),
+      onOpen: (resent) => { if (!resent) this.rerun(); },
+    });
+    Object.defineProperty(debug, "race", { get: () => this.race });
+    Object.assign(debug, { lastDrawMs: null, draws: [], errors: [] });
+  }
+
+  get experiment() {
+    return this.store.state.experiment;
+  }
+
+  /** A change was made: re-run now (`commit`) or once the slider rests. */
+  changed(commit) {
+    clearTimeout(this.timer);
+    if (commit) {
+      this.timing = { at: performance.now() };
+      performance.mark("descenso:change");
+      this.rerun();
+    } else {
+      this.timer = setTimeout(() => this.rerun(), INPUT_DEBOUNCE_MS);
+    }
+  }
+
+  /** Re-run after a change: instantly, or keep animating if the race was playing. */
+  rerun() {
+    clearTimeout(this.timer);
+    this.start(this.race.playing ? "play" : "instant");
+  }
+
+  start(mode) {
+    const plan = this.cache.plan(this.experiment, mode);
+    const gen = this.stream.start(plan.experiment, mode, this.store.state.view.speed);
+    this.debug.gen = gen;
+    if (this.timing && this.timing.gen === undefined) this.timing.gen = gen;
+    this.race = new Race({ gen, mode, keys: plan.keys, reuse: plan.reuse, previous: this.race });
+    this.showPlayer();
+  }
+
+  receive(message) {
+    const race = this.race;
+    if (message.type === "started") {
+      race.start = message.start;
+      race.total = message.steps;
+      this.on.started(message);
+    } else if (message.type === "frame") {
+      if (this.timing && this.timing.gen === race.gen && message.done) this.timing.received = performance.now();
+      race.addFrame(message);
+      if (message.done) this.cache.remember(race);
+      this.on.frame();
+    } else if (message.type === "error") {
+      this.cache.forget();
+      this.debug.errors.push(...(message.errors || []));
+      race.playing = false;
+      this.on.errors(message.errors || []);
+      this.showPlayer();
+    }
+  }
+
+  /** Whether the draw about to start shows the committed change's complete race. */
+  drawStarts(gen, done) {
+    const timed = Boolean(this.timing && this.timing.gen === gen && done);
+    if (timed) this.timing.drawStart = performance.now();
+    return timed;
+  }
+
+  /** The trajectories of the committed change are on screen: record how long it took. */
+  drawn() {
+    const now = performance.now();
+    const { debug, timing } = this;
+    debug.lastDrawMs = now - timing.at;
+    debug.lastServerMs = (timing.received ?? timing.at) - timing.at;
+    debug.lastPaintMs = now - timing.drawStart;
+    debug.draws.push(debug.lastDrawMs);
+    performance.measure("descenso:change-to-draw", "descenso:change");
+    this.timing = null;
+  }
+
+  showPlayer() {
+    const race = this.race;
+    showPlayer({ playing: race.playing, step: race.step, total: race.total ?? this.experiment.steps });
+  }
+
+  togglePlay() {
+    const race = this.race;
+    if (race.playing) {
+      this.stream.pause();
+      race.playing = false;
+    } else if (race.done || race.mode === "instant") {
+      this.start("play");
+    } else {
+      this.stream.play();
+      race.playing = true;
+    }
+    this.showPlayer();
+  }
+
+  stepOnce() {
+    if (this.race.done || this.race.mode === "instant") this.start("pause");
+    this.race.playing = false;
+    this.stream.step(1);
+    this.showPlayer();
+  }
+
+  reset() {
+    this.race.playing = false;
+    this.race.mode = "pause";
+    this.stream.reset();
+    this.showPlayer();
+  }
+
+}

@@ -1,0 +1,93 @@
+/**
+ * The racers: each run's style (the optimizer's colour from the served catalogue, a dash per
+ * repeat), the cards, and adding or removing a run. Every change goes through the store.
+ */
+
+import { buildCard, optimizerLabel } from "./cards.js";
+import { applyHidden } from "./classroom.js";
+import { h } from "./controls.js";
+import { clone, fieldByName } from "./state.js";
+
+const DASHES = ["solid", "dash", "dot", "dashdot"];
+const FALLBACK_COLOUR = "#444444";
+
+/** Label, colour, dash and on/off of each run; a repeated optimizer gets "(2)" and a dash. */
+export function runStyles(runs, catalog, label = optimizerLabel) {
+  const seen = {};
+  return runs.map((run) => {
+    const n = seen[run.optimizer] ?? 0;
+    seen[run.optimizer] = n + 1;
+    return {
+      label: label(run.optimizer) + (n ? ` (${n + 1})` : ""),
+      color: catalog[run.optimizer]?.colour ?? FALLBACK_COLOUR,
+      dash: DASHES[n % DASHES.length],
+      enabled: run.enabled,
+    };
+  });
+}
+
+/** A new run of `name`: the page's default race's settings for it, else its Keras defaults. */
+export function newRun(schema, name) {
+  const preset = schema.default.runs.find((r) => r.optimizer === name);
+  const run = preset ? clone(preset) : { ...clone(schema.optimizers[name].defaults), optimizer: name };
+  run.enabled = true;
+  return run;
+}
+
+/**
+ * The cards column and the "add optimizer" menu (its options: the schema's optimizer names).
+ * Patches go through `store`: `{experiment: {runs}}` with meta `{runs: true}` when the list
+ * of runs changes (the cards and the classroom dialog are rebuilt), else `{commit}`.
+ */
+export class RunCards {
+  constructor({ store, schema, container, addMenu }) {
+    this.store = store;
+    this.schema = schema;
+    this.container = container;
+    this.addMenu = addMenu;
+    this.runsField = fieldByName(schema.experiment, "runs");
+    const names = fieldByName(this.runsField.fields, "optimizer").options;
+    addMenu.append(...names.map((name) => h("option", { value: name }, optimizerLabel(name))));
+    addMenu.addEventListener("change", () => {
+      const name = addMenu.value;
+      addMenu.value = "";
+      if (name) this.setRuns([...this.runs(), newRun(schema, name)]);
+    });
+  }
+
+  runs() {
+    return this.store.state.experiment.runs;
+  }
+
+  styles() {
+    return runStyles(this.runs(), this.schema.optimizers);
+  }
+
+  setRuns(runs) {
+    this.store.patch({ experiment: { runs } }, { commit: true, runs: true });
+  }
+
+  toggle(i) {
+    const runs = this.runs();
+    runs[i] = { ...runs[i], enabled: !runs[i].enabled };
+    this.setRuns(runs);
+  }
+
+  build() {
+    const styles = this.styles();
+    const runs = this.runs();
+    const cards = runs.map((_, i) => buildCard(i, {
+      fields: this.runsField.fields, catalog: this.schema.optimizers, style: styles[i],
+      getRun: () => this.runs()[i],
+      canRemove: runs.length > 1,
+      onRemove: () => this.setRuns(this.runs().filter((__, k) => k !== i)),
+      onChange: (patch, commit) => {
+        const next = this.runs().map((run, k) => (k === i ? { ...run, ...patch } : run));
+        this.store.patch({ experiment: { runs: next } }, { commit, redraw: "enabled" in patch });
+      },
+    }));
+    this.container.replaceChildren(...cards.map((c) => c.el));
+    this.addMenu.disabled = runs.length >= this.runsField.max_length;
+    applyHidden(document, this.store.state.view.hide);
+  }
+}

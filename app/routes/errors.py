@@ -128,3 +128,9 @@ QUERY_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorOut, "description": "A query parameter is invalid"},
 }
 """``responses=`` of every route that reads query parameters."""
+
+QUERY_JSON_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"description": spec["description"], "content": {"application/json": {
+        "schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+    for status, spec in QUERY_ERROR_RESPONSES.items()}
+"""The same, for a route reading query parameters whose success is not JSON."""

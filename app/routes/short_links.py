@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app._resources import TEMPLATES_DIR
 from app.i18n import LANGUAGES, catalog, negotiate, translate
-from app.routes.errors import ERROR_RESPONSES, QUERY_ERROR_RESPONSES
+from app.routes.errors import ERROR_RESPONSES, QUERY_JSON_ERROR_RESPONSES
 from app.schema.map_experiment import MapExperiment
 from app.schema.mlp_experiment import MlpExperiment
 from app.schema.served import page_default_mlp
@@ -126,7 +126,7 @@ class SvgImage(Response):
 QR_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"description": "The QR code as SVG",
           "content": {"image/svg+xml": {"schema": {"type": "string"}}}},
-    **QUERY_ERROR_RESPONSES}
+    **QUERY_JSON_ERROR_RESPONSES}
 
 
 def _qr_target(url: str, request: Request) -> str:

@@ -17,13 +17,13 @@ from app.routes.deps import SettingsDep
 from app.routes.security import framing_headers
 from app.schema.map_experiment import MapExperiment
 from app.schema.mlp_experiment import MlpExperiment
+from app.schema.page_links import VIEW_KEYS, read_surface_link
 from app.schema.served import map_schema, mlp_schema, page_default_mlp, surface_schema
-from app.schema.surface_experiment import SurfaceExperiment, SurfaceView, page_default_experiment
+from app.schema.surface_experiment import SurfaceView
 from app.schema.url_codec import Notice, decode
 
 TEMPLATES = Jinja2Templates(directory=TEMPLATES_DIR)
 router = APIRouter(tags=["pages"], include_in_schema=False)
-PAGE_KEYS = ("lang", "embed")
 PAGE_METHODS = ["GET", "HEAD"]  # HEAD answers like GET, without the body
 
 
@@ -55,12 +55,7 @@ async def surface_page(
     query = dict(request.query_params)
     lang = negotiate(query.get("lang"), accept_language)
     view_keys = {"sp", "view", "hide"}
-    experiment, notices = decode(SurfaceExperiment, query, page_default_experiment(),
-                                 ignore=(*PAGE_KEYS, *view_keys))
-    if "x0" not in query or any(n.key == "x0" for n in notices):
-        # The fallback's start belongs to the default surface; without a usable start of its
-        # own, a link begins at the default start of the surface it names.
-        experiment = experiment.model_copy(update={"start": None})
+    experiment, notices = read_surface_link(query)
     view, view_notices = decode(SurfaceView, {k: v for k, v in query.items() if k in view_keys},
                                 SurfaceView())
     data = {
@@ -81,7 +76,7 @@ def _simple_page(page: str, model: type[BaseModel], fallback: Callable[[], BaseM
                      accept_language: Annotated[str | None, Header()] = None) -> HTMLResponse:
         query = dict(request.query_params)
         lang = negotiate(query.get("lang"), accept_language)
-        experiment, notices = decode(model, query, fallback(), ignore=(*PAGE_KEYS, "hide"))
+        experiment, notices = decode(model, query, fallback(), ignore=VIEW_KEYS)
         hide = [h for h in query.get("hide", "").split(",") if h][:64]
         data = {"schema": schema().model_dump(mode="json"),
                 "experiment": experiment.model_dump(mode="json"), "view": {"hide": hide},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,8 +19,9 @@ from app.i18n import LANGUAGES, catalog, negotiate, translate
 from app.routes.errors import ERROR_RESPONSES, QUERY_JSON_ERROR_RESPONSES
 from app.schema.map_experiment import MapExperiment
 from app.schema.mlp_experiment import MlpExperiment
+from app.schema.page_links import VIEW_KEYS, read_surface_link
 from app.schema.served import page_default_mlp
-from app.schema.surface_experiment import SurfaceExperiment, page_default_experiment
+from app.schema.url_codec import decode
 from app.settings import Settings, get_settings
 from app.shortlinks.canonical import (
     MAX_URL_LENGTH,
@@ -36,23 +38,24 @@ TEMPLATES = Jinja2Templates(directory=TEMPLATES_DIR)
 SHORT_PREFIX = "/s/"
 
 
-def _surface(experiment: Any, start_ok: bool) -> Any:
-    # As the page: without a usable x0 of its own, a link starts at its surface's default start.
-    if not start_ok:
-        experiment = experiment.model_copy(update={"start": None})
-    return experiment.resolved()
+def _surface(query: Mapping[str, str]) -> BaseModel:
+    return read_surface_link(query)[0].resolved()
 
 
-def _with_resolved_optimizer(experiment: Any, start_ok: bool) -> Any:
-    return experiment.model_copy(update={"optimizer": experiment.optimizer.resolved()})
+def _resolved_optimizer(model: type[MlpExperiment] | type[MapExperiment],
+                        fallback: Callable[[], BaseModel]) -> Callable[[Mapping[str, str]], Any]:
+    def read(query: Mapping[str, str]) -> Any:
+        experiment: Any = decode(model, dict(query), fallback(), ignore=VIEW_KEYS)[0]
+        return experiment.model_copy(update={"optimizer": experiment.optimizer.resolved()})
+    return read
 
 
-_SURFACE = PageLink("/surface", SurfaceExperiment, page_default_experiment, _surface)
+_SURFACE = PageLink("/surface", _surface)
 PAGE_LINKS: dict[str, PageLink] = {
     "/": _SURFACE,
     "/surface": _SURFACE,
-    "/mlp": PageLink("/mlp", MlpExperiment, page_default_mlp, _with_resolved_optimizer),
-    "/map": PageLink("/map", MapExperiment, MapExperiment, _with_resolved_optimizer),
+    "/mlp": PageLink("/mlp", _resolved_optimizer(MlpExperiment, page_default_mlp)),
+    "/map": PageLink("/map", _resolved_optimizer(MapExperiment, MapExperiment)),
 }
 
 

@@ -17,21 +17,19 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from pydantic import BaseModel
 
-from app.schema.url_codec import decode, encode
+from app.schema.page_links import VIEW_KEYS
+from app.schema.url_codec import encode
 
 MAX_URL_LENGTH = 8192
-VIEW_KEYS = ("embed", "hide", "lang", "present", "sp", "view")
 
 
 @dataclass(frozen=True)
 class PageLink:
-    """How one page reads its link: its model, the fallback, and a final normalization."""
+    """How one page reads its link: the link's parameters -> the experiment it opens, with
+    every hyperparameter filled in (so omitted defaults do not change the canonical link)."""
 
     path: str
-    model: type[BaseModel]
-    fallback: Callable[[], BaseModel]
-    # (decoded experiment, whether the link gave a usable x0) -> the experiment the page shows
-    normalize: Callable[[BaseModel, bool], BaseModel] = lambda experiment, start_ok: experiment
+    read: Callable[[Mapping[str, str]], BaseModel]
 
 
 class LinkError(ValueError):
@@ -62,9 +60,7 @@ def read_experiment(url: str, paths: Mapping[str, PageLink]) -> tuple[
     """The page, the experiment a link opens (normalized) and the link's raw parameters."""
     page, raw_query = split_app_link(url, paths)
     query = dict(parse_qsl(raw_query, keep_blank_values=True))
-    experiment, notices = decode(page.model, query, page.fallback(), ignore=VIEW_KEYS)
-    start_ok = "x0" in query and not any(n.key == "x0" for n in notices)
-    return page, page.normalize(experiment, start_ok), query
+    return page, page.read(query), query
 
 
 def canonical_link(url: str, paths: Mapping[str, PageLink]) -> str:

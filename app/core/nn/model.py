@@ -215,7 +215,7 @@ def _block_output(layers: list[Layer], i: int) -> tuple[ActivationFunction, Floa
 
 
 @dataclass(frozen=True)
-class LayerSpec:
+class BlockSpec:
     """One hidden block of ``build_mlp`` (the playground's per-layer settings)."""
 
     units: int = 8
@@ -239,7 +239,7 @@ class LayerSpec:
             raise ValueError(f"Invalid max_norm: {self.max_norm} (must be > 0)")
 
 
-def build_block(spec: LayerSpec) -> list[Layer]:
+def build_block(spec: BlockSpec) -> list[Layer]:
     """Layers of one hidden block.
 
     "none":   Dense(activation) [→ Dropout]
@@ -274,16 +274,16 @@ def build_block(spec: LayerSpec) -> list[Layer]:
 
 def build_mlp(
     n_inputs: int,
-    layer_specs: Sequence[LayerSpec | Mapping[str, Any]],
+    layer_specs: Sequence[BlockSpec | Mapping[str, Any]],
     n_outputs: int,
     output_activation: str,
     rng: np.random.Generator,
     dtype: npt.DTypeLike = np.float32,
 ) -> Sequential:
-    """Hidden blocks from ``layer_specs`` (dicts or LayerSpec), then Dense(n_outputs,
+    """Hidden blocks from ``layer_specs`` (dicts or BlockSpec), then Dense(n_outputs,
     output_activation, glorot_uniform); built with weights drawn from ``rng``."""
     layers: list[Layer] = []
     for spec in layer_specs:
-        layers += build_block(spec if isinstance(spec, LayerSpec) else LayerSpec(**spec))
+        layers += build_block(spec if isinstance(spec, BlockSpec) else BlockSpec(**spec))
     layers.append(Dense(n_outputs, output_activation, kernel_initializer="glorot_uniform"))
     return Sequential(layers).build(n_inputs, rng, dtype)

@@ -9,7 +9,7 @@ from app.core.nn.layers import Activation, BatchNormalization, Dense, Dropout
 from app.core.nn.losses import BinaryCrossentropy, MeanSquaredError
 from app.core.nn.model import (
     HISTOGRAM_BINS,
-    LayerSpec,
+    BlockSpec,
     Sequential,
     build_mlp,
 )
@@ -274,7 +274,7 @@ def test_model_layer_stats_describe_last_batch():
     ],
 )
 def test_build_mlp_block_structure(mode, types):
-    spec = LayerSpec(
+    spec = BlockSpec(
         units=3,
         activation="selu",
         batch_normalization=mode,
@@ -304,10 +304,10 @@ def test_build_mlp_accepts_variance_scaling_config():
 
 def test_build_mlp_rejects_bad_specs():
     with pytest.raises(ValueError, match="Invalid batch_normalization: 'middle'"):
-        LayerSpec(batch_normalization="middle")
+        BlockSpec(batch_normalization="middle")
     with pytest.raises(ValueError, match=r"Invalid dropout: 1\.0"):
-        LayerSpec(dropout=1.0)
+        BlockSpec(dropout=1.0)
     with pytest.raises(ValueError, match="Invalid max_norm: 0"):
-        LayerSpec(max_norm=0)
+        BlockSpec(max_norm=0)
     with pytest.raises(ValueError, match="Invalid dtype: float16"):
         build_mlp(2, [], 1, "sigmoid", np.random.default_rng(0), dtype=np.float16)

@@ -7,6 +7,7 @@ optimizer; one that does not apply to it is refused, so a typo never passes sile
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -95,26 +96,23 @@ class ScheduleSpec(BaseModel):
         return self
 
     def build(self, learning_rate: float | NDArray[np.float64], total_steps: int) -> Any:
-        """The core schedule for this spec, η0 = ``learning_rate`` (a float for ``constant``)."""
+        """The core schedule for this spec, η0 = ``learning_rate`` (a float for ``constant``).
+
+        The spec's fields are Keras' argument names: each schedule class takes those its
+        constructor names (``total_steps`` is the run's), so no per-schedule table is kept."""
         if self.name == "constant":
             return learning_rate
-        per_name: dict[str, dict[str, Any]] = {
-            "power": {"decay_steps": self.decay_steps, "power": self.power},
-            "exponential": {"decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
-                            "staircase": self.staircase},
-            "cosine": {"decay_steps": self.decay_steps, "alpha": self.alpha},
-            "onecycle": {"total_steps": max(total_steps, 2)},
-        }
-        kwargs = per_name.get(self.name, {})
+        cls: Callable[..., Schedule] = SCHEDULES[self.name]
         if self.name == "piecewise":
             eta0 = np.asarray(learning_rate)
             values: list[Any] = [eta0 * f if eta0.ndim else float(eta0) * f for f in self.factors]
-            return _schedule(self.name)(boundaries=list(self.boundaries), values=values)
-        return _schedule(self.name)(learning_rate, **kwargs)
-
-
-def _schedule(name: str) -> Callable[..., Schedule]:
-    return SCHEDULES[name]
+            return cls(boundaries=list(self.boundaries), values=values)
+        takes = list(inspect.signature(cls).parameters)[1:]  # after η0
+        kwargs: dict[str, Any] = {name: getattr(self, name) for name in takes
+                                  if name in ScheduleSpec.model_fields and name != "name"}
+        if "total_steps" in takes:
+            kwargs["total_steps"] = max(total_steps, 2)
+        return cls(learning_rate, **kwargs)
 
 
 class OptimizerSpec(BaseModel):

@@ -85,10 +85,10 @@ async function draw() {
   plot.setRuns(styles);
   loss.setRuns(styles);
   // The trajectories first: they are what a slider change is judged by.
-  await plot.drawTrajectories(race.paths);
+  await plot.drawTrajectories(race.paths, race.states);
   if (timed && plot.ready) runner.drawn();
   renderLegend($("#legend"), styles, (i) => cards.toggle(i));
-  await loss.draw(race.paths);
+  await loss.draw(race.paths, race.states);
   renderSummary($("#summary-body"), styles, race.states, loss.best !== null);
   updatePlayer();
   debug.drawCount += 1;

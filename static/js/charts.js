@@ -24,6 +24,22 @@ export function eventToData(el, window, event) {
   return [xmin + (px / full._size.w) * (xmax - xmin), ymax - (py / full._size.h) * (ymax - ymin)];
 }
 
+// A tap on a Plotly plot fires two clicks: the browser's, and the one Plotly's drag handler
+// synthesizes on touchend. The twin arrives within a few ms at the same place.
+const TWIN_CLICK_MS = 400;
+const TWIN_CLICK_PX = 8;
+
+/** Listen to clicks on `el`, calling `handler(event)` once per tap (a twin click is dropped). */
+export function onClick(el, handler) {
+  let last = null;
+  el.addEventListener("click", (event) => {
+    const twin = last && event.timeStamp - last.at < TWIN_CLICK_MS
+      && Math.hypot(event.clientX - last.x, event.clientY - last.y) < TWIN_CLICK_PX;
+    last = { at: event.timeStamp, x: event.clientX, y: event.clientY };
+    if (!twin) handler(event);
+  });
+}
+
 /** The lowest global minimum of a surface description, or null (saddles, unbounded). */
 export function bestMinimum(info) {
   const values = (info.minima || []).filter((m) => m.kind === "global").map((m) => m.value);

@@ -9,7 +9,7 @@
 
 /* global Plotly */
 
-import { AXIS_FONT, FONT, axis, colourTransform, eventToData, superscriptPower } from "./charts.js";
+import { AXIS_FONT, FONT, axis, colourTransform, eventToData, onClick, superscriptPower } from "./charts.js";
 import { lastInside } from "./chart_scale.js";
 import { decodeGrid } from "./grid.js";
 import { formatNumber, t } from "./i18n.js";
@@ -39,7 +39,7 @@ export class SurfacePlot {
     this.start = null;
     this.revision = 0;
     this.ready = false;
-    this.top.addEventListener("click", (event) => this.pick(event));
+    onClick(this.top, (event) => this.pick(event));
     this.top.addEventListener("mousemove", (event) => this.hover(event));
     this.top.addEventListener("mouseleave", () => this.onHover?.(null));
   }

@@ -47,6 +47,7 @@ store.subscribe((changes, meta) => {
   if (meta.redraw) draws.queue();
   if (changes.experiment && meta.run !== false) runner.changed(meta.commit ?? true);
   if (changes.view) updatePlayer();
+  if (changes.view?.hide) draws.queue(); // a hidden optimizer leaves the plots and the legend
 });
 
 /** A typed formula is checked by the race first: its grid is fetched once the race starts. */

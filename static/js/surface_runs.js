@@ -64,8 +64,11 @@ export class RunCards {
     return this.store.state.experiment.runs;
   }
 
+  /** The runs' styles; a run whose optimizer the teacher hid (`hide=adam`) is off and `hidden`. */
   styles() {
-    return runStyles(this.runs(), this.schema.optimizers);
+    const hidden = new Set(this.store.state.view.hide);
+    return runStyles(this.runs(), this.schema.optimizers).map((style, i) => (
+      hidden.has(this.runs()[i].optimizer) ? { ...style, enabled: false, hidden: true } : style));
   }
 
   setRuns(runs) {

@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import VIEWPORT
-from tests.browser.helpers import catalog, open_ready, wait_for
+from tests.browser.helpers import catalog, default_race, open_ready, query, wait_for
 from tests.browser.test_map_page import READY_JS as MAP_READY_JS
 from tests.browser.test_map_page import SMALL
+from tests.browser.test_mlp_page import READY_JS as MLP_READY_JS
 from tests.browser.test_surface_page import READY_JS, settled_step
 
 pytestmark = pytest.mark.browser
@@ -72,3 +73,44 @@ def test_one_tap_on_a_map_cell_opens_one_race(browser: Any, server_url: str) -> 
         assert page.evaluate("() => window.__descenso.opened.length") == 1
     finally:
         context.close()
+
+
+def test_hidden_optimizer_leaves_the_race_and_the_legend(page: Any, server_url: str) -> None:
+    open_ready(page, f"{server_url}/?lang=en&hide=adam", READY_JS)
+    race = default_race(page)
+    assert "adam" in race
+    names = page.evaluate("""() => document.querySelector('[data-layer=top]').data
+      .filter((t) => t.mode === 'lines').map((t) => t.name)""")
+    adam = catalog("en")["optimizer.adam"]
+    assert adam not in names and len(names) == len(race) - 1
+    assert adam not in page.locator("#legend").inner_text()
+    assert page.locator("#summary-body tr").count() == len(race) - 1
+    assert adam not in [t["name"] for t in page.evaluate(
+        "() => document.getElementById('loss-chart').data.map((t) => ({name: t.name}))")]
+
+
+def test_apply_to_all_layers_is_one_change(page: Any, server_url: str) -> None:
+    open_ready(page, f"{server_url}/mlp?lang=en", MLP_READY_JS)
+    page.locator("#preset-select").select_option("zero_init")
+    page.wait_for_url("**l1.i=zeros**")
+    wait_for(page, MLP_READY_JS)
+    column = page.locator(".layer-col[data-layer='0']")
+    column.locator("[data-field=activation] select").select_option("relu")
+    sent = page.evaluate("() => window.__descenso.sent.length")
+    column.locator("[data-apply-all=activation]").click()
+    layers = page.evaluate("() => window.__descenso.state.experiment.layers")
+    assert len(layers) >= 2 and all(layer["activation"] == "relu" for layer in layers)
+    assert page.evaluate("() => window.__descenso.sent.length") == sent + 1  # one action
+    link = dict(query(page))
+    assert all(link[f"l{i}.a"] == "relu" for i in range(len(layers)))
+    assert page.locator(".layer-col[data-layer='1'] [data-field=activation] select").input_value() == "relu"
+
+
+def test_architecture_change_mid_training_says_restarted(page: Any, server_url: str) -> None:
+    open_ready(page, f"{server_url}/mlp?lang=es", MLP_READY_JS)
+    page.locator("#btn-play").click()
+    wait_for(page, "() => window.__descenso.run.epoch >= 3")
+    page.locator(".layer-col[data-layer='0'] [data-role=units-plus]").click()
+    note = page.locator("#run-restarted")
+    wait_for(page, "() => document.getElementById('run-restarted')?.hidden === false")
+    assert note.inner_text() == catalog("es")["mlp.restarted_network"]

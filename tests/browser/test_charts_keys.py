@@ -103,7 +103,8 @@ def test_apply_to_all_layers_is_one_change(page: Any, server_url: str) -> None:
     assert page.evaluate("() => window.__descenso.sent.length") == sent + 1  # one action
     link = dict(query(page))
     assert all(link[f"l{i}.a"] == "relu" for i in range(len(layers)))
-    assert page.locator(".layer-col[data-layer='1'] [data-field=activation] select").input_value() == "relu"
+    second = page.locator(".layer-col[data-layer='1'] [data-field=activation] select")
+    assert second.input_value() == "relu"
 
 
 def test_architecture_change_mid_training_says_restarted(page: Any, server_url: str) -> None:

@@ -5,6 +5,7 @@
 
 /* global Plotly */
 
+import { divergenceMark, finiteValues, linearRange, logAxis, rangeSeries } from "./chart_scale.js";
 import { formatNumber, superscript, t } from "./i18n.js";
 
 export const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
@@ -21,6 +22,22 @@ export function eventToData(el, window, event) {
   if (px < 0 || py < 0 || px > full._size.w || py > full._size.h) return null;
   const [xmin, xmax, ymin, ymax] = window;
   return [xmin + (px / full._size.w) * (xmax - xmin), ymax - (py / full._size.h) * (ymax - ymin)];
+}
+
+// A tap on a Plotly plot fires two clicks: the browser's, and the one Plotly's drag handler
+// synthesizes on touchend. The twin arrives within a few ms at the same place.
+const TWIN_CLICK_MS = 400;
+const TWIN_CLICK_PX = 8;
+
+/** Listen to clicks on `el`, calling `handler(event)` once per tap (a twin click is dropped). */
+export function onClick(el, handler) {
+  let last = null;
+  el.addEventListener("click", (event) => {
+    const twin = last && event.timeStamp - last.at < TWIN_CLICK_MS
+      && Math.hypot(event.clientX - last.x, event.clientY - last.y) < TWIN_CLICK_PX;
+    last = { at: event.timeStamp, x: event.clientX, y: event.clientY };
+    if (!twin) handler(event);
+  });
 }
 
 /** The lowest global minimum of a surface description, or null (saddles, unbounded). */
@@ -63,15 +80,6 @@ export function axis(title, range) {
   };
 }
 
-/** One label per decade, or per few decades when the range is wide. */
-function logTickStep(traces) {
-  let low = Infinity;
-  let high = -Infinity;
-  for (const trace of traces) for (const v of trace.y) { if (v > 0) { low = Math.min(low, v); high = Math.max(high, v); } }
-  if (!Number.isFinite(low)) return 1;
-  return Math.max(1, Math.ceil(Math.log10(high / low) / 8));
-}
-
 /** Loss against step, one line per run; log y on f − f* where a minimum is known. */
 export class LossChart {
   constructor(el, note) {
@@ -98,29 +106,63 @@ export class LossChart {
     }
   }
 
-  async draw(trajectories) {
+  /**
+   * One line per run; `states[i].status === "diverged"` ends run i with a × at its last finite
+   * value and "diverged at step k" (the server's `outcome`, through the catalog). The y-range is
+   * set by the runs that did not diverge; a log axis always labels at least three ticks.
+   */
+  async draw(trajectories, states = []) {
     this.revision += 1;
     const log = this.best !== null;
     const traces = [];
+    const series = [];
+    const diverged = [];
+    const marks = [];
     this.runs.forEach((run, i) => {
       const path = trajectories[i];
       if (!run.enabled || !path) return;
       const y = log ? path.f.map((v) => Math.max(v - this.best, LOSS_FLOOR)) : path.f;
+      series.push(y);
+      const state = states[i];
+      diverged.push(state?.status === "diverged");
+      if (state?.status === "diverged") marks.push({ run, path, y, state });
       traces.push({
         type: "scatter", mode: "lines", name: run.label, x: path.steps, y,
         line: { color: run.color, width: 3, dash: run.dash },
         hovertemplate: `${run.label}<br>${t("loss.step")} %{x}: %{y:.4g}<extra></extra>`,
       });
     });
+    const values = finiteValues(rangeSeries(series, diverged), log);
+    const scale = log ? logAxis(values) : null;
+    const range = log ? scale?.range : linearRange(values);
+    const lastStep = Math.max(1, ...trajectories.map((p) => p?.steps.at(-1) ?? 0));
+    const notes = [];
+    for (const { run, path, y, state } of marks) {
+      const mark = divergenceMark(path.steps, y, range, log);
+      if (!mark) continue;
+      const text = state.outcome ? t(state.outcome.code, state.outcome.params) : t("summary.diverged_at", { step: state.diverged_at ?? "?" });
+      traces.push({
+        type: "scatter", mode: "markers", name: `${run.label} ×`, x: [mark.x], y: [mark.y],
+        cliponaxis: false, customdata: [formatNumber(mark.value, 4)], meta: { diverged: true },
+        marker: { symbol: "x-thin-open", size: 16, color: run.color, line: { width: 3.5, color: run.color } },
+        hovertemplate: `${run.label}<br>${text}<br>%{customdata}<extra></extra>`,
+      });
+      const right = mark.x < lastStep / 2;
+      notes.push({
+        x: mark.x, y: log ? Math.log10(mark.y) : mark.y, xref: "x", yref: "y", text, showarrow: false,
+        xanchor: right ? "left" : "right", xshift: right ? 12 : -12, bgcolor: "rgba(255,255,255,0.9)",
+        font: { family: FONT, size: 14, color: run.color === "#000000" ? "#111827" : run.color },
+      });
+    }
     const layout = {
       margin: { l: 78, r: 18, t: 10, b: 54 }, showlegend: false, datarevision: this.revision,
       font: { family: FONT, size: 15 }, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "#ffffff",
-      hovermode: "closest",
+      hovermode: "closest", annotations: notes,
       xaxis: { ...axis(t("loss.step")), range: undefined, autorange: true, showgrid: true, gridcolor: "#eef0f3", rangemode: "tozero" },
       yaxis: {
-        ...axis(log ? t("loss.axis_gap") : "f"), range: undefined, autorange: true,
+        ...axis(log ? t("loss.axis_gap") : "f"), range: range ?? undefined, autorange: !range,
         type: log ? "log" : "linear", showgrid: true, gridcolor: "#eef0f3", exponentformat: "power",
-        dtick: log ? logTickStep(traces) : undefined,
+        ...(scale ? { tickvals: scale.tickvals, ticktext: scale.ticktext } : {}),
       },
     };
     await Plotly.react(this.el, traces, layout, { displayModeBar: false, responsive: true });

@@ -7,7 +7,7 @@
 
 /* global Plotly */
 
-import { AXIS_FONT, FONT, axis, superscriptPower } from "./charts.js";
+import { AXIS_FONT, FONT, axis, onClick, superscriptPower } from "./charts.js";
 import { formatNumber, t } from "./i18n.js";
 import { edges } from "./map_result.js";
 
@@ -50,7 +50,7 @@ export class HyperMap {
     this.el = el;
     this.onPick = onPick;
     this.view = null;
-    el.addEventListener("click", (event) => {
+    onClick(el, (event) => {
       const cell = this.cellAt(event.clientX, event.clientY);
       if (cell) this.onPick?.(cell);
     });

@@ -5,7 +5,7 @@
 
 /* global Plotly */
 
-import { FONT, axis, colourTransform, eventToData } from "./charts.js";
+import { FONT, axis, colourTransform, eventToData, onClick } from "./charts.js";
 import { decodeGrid } from "./grid.js";
 import { t } from "./i18n.js";
 import { COLORSCALE } from "./surface_plot.js";
@@ -22,7 +22,7 @@ export class StartPreview {
     this.grid = null;
     this.start = null;
     this.path = null;
-    el.addEventListener("click", (event) => {
+    onClick(el, (event) => {
       const point = this.toData(event);
       if (point) this.onPick?.(point);
     });

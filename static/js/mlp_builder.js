@@ -18,9 +18,36 @@ function defaultsOf(fields) {
   return Object.fromEntries(fields.map((f) => [f.name, clone(f.default ?? null)]));
 }
 
+/** What "apply to all layers" copies for each setting: the layer fields that make it up. */
+export const APPLY_ALL = {
+  activation: ["activation"],
+  kernel_initializer: ["kernel_initializer", "variance_scaling"],
+  batch_normalization: ["batch_normalization"],
+  dropout: ["dropout"],
+  kernel_regularizer: ["kernel_regularizer"],
+  max_norm: ["max_norm"],
+};
+
+/** Every layer given layer `index`'s `setting` (a key of APPLY_ALL); a new list. Pure. */
+export function applyToAll(layers, index, setting) {
+  const source = layers[index];
+  const copy = () => Object.fromEntries(APPLY_ALL[setting].map((name) => [name, clone(source[name] ?? null)]));
+  return layers.map((layer) => ({ ...layer, ...copy() }));
+}
+
+/** The "apply to all layers" button of one setting (shown when there are two layers or more). */
+function applyAllButton(ctx, index, setting) {
+  if (!ctx.onApplyAll || ctx.layers().length < 2) return null;
+  return h("button", {
+    type: "button", class: "link-button apply-all", "data-apply-all": setting, title: t("mlp.apply_all_title"),
+    onclick: () => ctx.onApplyAll(applyToAll(ctx.layers(), index, setting)),
+  }, t("mlp.apply_all"));
+}
+
 /**
  * Draw the columns into `container`. `ctx`: `fields` (LayerSpec descriptions), `layers()`
- * (current list), `onChange(index, patch)` (one layer edited), `onRemove(index)`.
+ * (current list), `onChange(index, patch)` (one layer edited), `onRemove(index)`, `onApplyAll(layers)`
+ * (one setting copied to every layer: one patch).
  */
 export function buildLayerColumns(container, ctx) {
   const columns = ctx.layers().map((_, i) => buildColumn(i, ctx));
@@ -33,6 +60,7 @@ function buildColumn(index, ctx) {
   const patch = (p) => ctx.onChange(index, p);
   const titleId = uid("layer-title");
   const title = t("mlp.layer_n", { n: index + 1 });
+  const all = (setting) => applyAllButton(ctx, index, setting);
 
   const units = unitsControl(field("units"), layer().units, (v) => patch({ units: v }));
 
@@ -120,8 +148,9 @@ function buildColumn(index, ctx) {
 
   return h("section", { class: "layer-col", "data-layer": index, "aria-labelledby": titleId },
     h("header", { class: "layer-col-head" }, h("h3", { id: titleId, class: "layer-col-title" }, title), remove),
-    units.el, activation.el, initializer.el, vsGroup, bn.el, dropout.el, regularizer.el, regGroup,
-    maxNorm, maxNormSlider.el);
+    units.el, activation.el, all("activation"), initializer.el, vsGroup, all("kernel_initializer"),
+    bn.el, all("batch_normalization"), dropout.el, all("dropout"), regularizer.el, regGroup,
+    all("kernel_regularizer"), maxNorm, maxNormSlider.el, all("max_norm"));
 }
 
 /** Units as − [n] +, like TensorFlow Playground's neuron buttons; the box takes typed values. */

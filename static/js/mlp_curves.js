@@ -5,13 +5,16 @@
 
 /* global Plotly */
 
-import { AXIS_FONT, FONT, superscriptPower } from "./charts.js";
+import { emaLog, logAxis } from "./chart_scale.js";
+import { AXIS_FONT, FONT } from "./charts.js";
 import { t } from "./i18n.js";
 import { CONFIG, TICK_FONT } from "./mlp_plots.js";
 
 const TRAIN_COLOR = "#0b5cad";
 const TEST_COLOR = "#D55E00";
 const LOG_FLOOR = 1e-10;
+// Weight of the past in the gradient norms' moving average (about five frames).
+const GRAD_SMOOTHING = 0.8;
 
 function curveAxes(yTitle, log) {
   return {
@@ -36,18 +39,10 @@ function curveLayout(yTitle, log, legend = true) {
   };
 }
 
-/** Log-scale tick labels as powers of ten (1, 10⁻¹, 10⁻²…). */
-function powerTicks(values) {
-  let low = Infinity;
-  let high = -Infinity;
-  for (const v of values) if (v > 0) { low = Math.min(low, v); high = Math.max(high, v); }
-  if (!Number.isFinite(low)) return {};
-  const from = Math.floor(Math.log10(low));
-  const to = Math.ceil(Math.log10(high));
-  const every = Math.max(1, Math.ceil((to - from) / 6));
-  const tickvals = [];
-  for (let p = from; p <= to; p += every) tickvals.push(10 ** p);
-  return { tickvals, ticktext: tickvals.map((v) => superscriptPower(Math.round(Math.log10(v)))) };
+/** A log y-axis with at least three labelled ticks, fitted to `values` (see chart_scale.js). */
+function logTicks(values) {
+  const scale = logAxis(values);
+  return scale ? { range: scale.range, autorange: false, tickvals: scale.tickvals, ticktext: scale.ticktext } : {};
 }
 
 /** Training and test loss per epoch (log y), or accuracy / R² (linear y). */
@@ -78,7 +73,7 @@ export class CurveChart {
     let layout;
     if (this.kind === "loss") {
       layout = curveLayout(t("mlp.loss_axis"), true);
-      Object.assign(layout.yaxis, powerTicks([...train, ...test]));
+      Object.assign(layout.yaxis, logTicks([...train, ...test]));
     } else if (accuracy) {
       layout = curveLayout(t("mlp.metric_accuracy"), false);
       Object.assign(layout.yaxis, { range: [0, 1.03], tickformat: ".0%" });
@@ -105,7 +100,11 @@ export function layerName(i, n, activation) {
   return i === n - 1 ? t("mlp.output_layer", { activation }) : t("mlp.layer_act", { n: i + 1, activation });
 }
 
-/** Norm of each Dense layer's kernel gradient (last minibatch of the frame), log y. */
+/**
+ * Norm of each Dense layer's kernel gradient (last minibatch of each frame), log y: the line is
+ * an exponential moving average (in log space, so one noisy minibatch does not hide the
+ * trend); hovering shows the raw value.
+ */
 export class GradientChart {
   constructor(el) {
     this.el = el;
@@ -117,11 +116,11 @@ export class GradientChart {
     const traces = [];
     for (let i = 0; i < n; i += 1) {
       const name = layerName(i, n, layers[i].activation);
+      const raw = grads.map((g) => (g.norms[i] === null || g.norms[i] === undefined ? null : Math.max(g.norms[i], LOG_FLOOR)));
       traces.push({
-        type: "scatter", mode: "lines", name, x,
-        y: grads.map((g) => (g.norms[i] === null || g.norms[i] === undefined ? null : Math.max(g.norms[i], LOG_FLOOR))),
+        type: "scatter", mode: "lines", name, x, y: emaLog(raw, GRAD_SMOOTHING), customdata: raw,
         line: { color: depthColor(i, n), width: 2.5 },
-        hovertemplate: `%{y:.3g}<extra>${name}</extra>`,
+        hovertemplate: `%{customdata:.3g}<extra>${name}</extra>`,
       });
     }
     const layout = curveLayout(t("mlp.grad_axis"), true);
@@ -129,7 +128,7 @@ export class GradientChart {
     layout.legend = { orientation: "v", x: 1.01, y: 1, font: { family: FONT, size: 13 } };
     layout.margin.r = 150;
     layout.margin.t = 8;
-    Object.assign(layout.yaxis, powerTicks(traces.flatMap((tr) => tr.y)));
+    Object.assign(layout.yaxis, logTicks(traces.flatMap((tr) => tr.customdata)));
     if (x.length) layout.xaxis.range = [0, Math.max(x[x.length - 1], 1)];
     await Plotly.react(this.el, traces, layout, CONFIG);
   }

@@ -3,6 +3,7 @@
  * all redrawn from the store. Adding, removing or changing a layer patches the store.
  */
 
+import { h } from "./controls.js";
 import { formatNumber, t } from "./i18n.js";
 import { buildLayerColumns } from "./mlp_builder.js";
 import { kerasModelCode } from "./mlp_code.js";
@@ -23,6 +24,24 @@ export function trainableParameters(experiment, outputs) {
     fanIn = layer.units;
   }
   return total + (fanIn + 1) * outputs;
+}
+
+/** Whether `experiment`'s network (layers, inputs) differs from the `held` structure key. */
+export function networkChanged(held, experiment) {
+  if (held === null) return false;
+  const before = JSON.parse(held);
+  return JSON.stringify([before.layers, before.features]) !== JSON.stringify([experiment.layers, experiment.features]);
+}
+
+/** "Restarted: the network changed", above the run's error box, until the next change. */
+export function showRestarted(shown) {
+  let note = document.getElementById("run-restarted");
+  if (!note) {
+    note = h("p", { id: "run-restarted", class: "run-notice", role: "status" });
+    $("#run-error").before(note);
+  }
+  note.hidden = !shown;
+  note.textContent = shown ? t("mlp.restarted_network") : "";
 }
 
 export class NetworkPanel {
@@ -68,6 +87,7 @@ export class NetworkPanel {
       onChange: (index, patch) => this.setLayers(
         this.layers().map((layer, k) => (k === index ? { ...layer, ...patch } : layer)), { structure: true }),
       onRemove: (index) => this.setLayers(this.layers().filter((_, k) => k !== index)),
+      onApplyAll: (layers) => this.setLayers(layers), // one patch; the columns are redrawn
     });
     this.refresh();
     applyHidden(document, this.store.state.hide);

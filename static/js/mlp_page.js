@@ -14,7 +14,7 @@ import { DrawScheduler } from "./draw.js";
 import { t } from "./i18n.js";
 import { downloadScript } from "./mlp_code.js";
 import { linkExperiment, resolveOptimizer, structureKey } from "./mlp_experiment.js";
-import { NetworkPanel } from "./mlp_network.js";
+import { NetworkPanel, networkChanged, showRestarted } from "./mlp_network.js";
 import { buildPanels } from "./mlp_panels.js";
 import { buildPresetPicker, takeStory } from "./mlp_presets.js";
 import { Run, TrainingStream } from "./mlp_run.js";
@@ -71,6 +71,7 @@ store.subscribe((changes, meta) => {
 function send(mode) {
   const key = structureKey(state.experiment, rules);
   const continues = serverStructure !== null && key === serverStructure;
+  showRestarted(!continues && run.info && run.epoch > 0 && networkChanged(serverStructure, state.experiment));
   const gen = stream.startRun(state.experiment, mode, state.speed, continues);
   sentStructure.set(gen, key);
   debug.gen = gen;

@@ -1,35 +1,14 @@
-/**
- * Play, pause, step and reset: the buttons, and the keyboard shortcuts (space = play/pause,
- * → = one step, r = reset), which stay out of the way while someone types in a field.
- */
+/** Play, pause, step and reset: the buttons (the keyboard shortcuts are in keys.js). */
 
 import { t } from "./i18n.js";
+import { bindKeys } from "./keys.js";
 
-/** Wire the player's buttons and shortcuts to `actions` = {togglePlay, step, reset, busy()}. */
+/** Wire the player's buttons and the page's shortcuts (keys.js) to `actions` = {togglePlay, step, reset, busy()}. */
 export function bindPlayer(actions) {
   document.getElementById("btn-play").addEventListener("click", actions.togglePlay);
   document.getElementById("btn-step").addEventListener("click", actions.step);
   document.getElementById("btn-reset").addEventListener("click", actions.reset);
-  document.addEventListener("keydown", (event) => {
-    const target = event.target;
-    if (event.ctrlKey || event.metaKey || event.altKey || actions.busy()) return;
-    // A slider keeps the focus after a drag: let space still play/pause there, nothing else.
-    if (target.matches?.("input[type=range]")) {
-      if (event.key === " ") { event.preventDefault(); actions.togglePlay(); }
-      return;
-    }
-    if (target.closest?.("input, select, textarea, [contenteditable]")) return;
-    const onButton = target.closest?.("button, summary, a");
-    if (event.key === " " && !onButton) {
-      event.preventDefault();
-      actions.togglePlay();
-    } else if (event.key === "ArrowRight") {
-      event.preventDefault();
-      actions.step();
-    } else if (event.key === "r" || event.key === "R") {
-      actions.reset();
-    }
-  });
+  bindKeys(actions);
 }
 
 /** Show whether the race plays and where it is. */

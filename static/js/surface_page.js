@@ -47,6 +47,7 @@ store.subscribe((changes, meta) => {
   if (meta.redraw) draws.queue();
   if (changes.experiment && meta.run !== false) runner.changed(meta.commit ?? true);
   if (changes.view) updatePlayer();
+  if (changes.view?.hide) draws.queue(); // a hidden optimizer leaves the plots and the legend
 });
 
 /** A typed formula is checked by the race first: its grid is fetched once the race starts. */
@@ -85,10 +86,10 @@ async function draw() {
   plot.setRuns(styles);
   loss.setRuns(styles);
   // The trajectories first: they are what a slider change is judged by.
-  await plot.drawTrajectories(race.paths);
+  await plot.drawTrajectories(race.paths, race.states);
   if (timed && plot.ready) runner.drawn();
   renderLegend($("#legend"), styles, (i) => cards.toggle(i));
-  await loss.draw(race.paths);
+  await loss.draw(race.paths, race.states);
   renderSummary($("#summary-body"), styles, race.states, loss.best !== null);
   updatePlayer();
   debug.drawCount += 1;

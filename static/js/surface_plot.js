@@ -9,7 +9,8 @@
 
 /* global Plotly */
 
-import { AXIS_FONT, FONT, axis, colourTransform, eventToData, superscriptPower } from "./charts.js";
+import { AXIS_FONT, FONT, axis, colourTransform, eventToData, onClick, superscriptPower } from "./charts.js";
+import { lastInside } from "./chart_scale.js";
 import { decodeGrid } from "./grid.js";
 import { formatNumber, t } from "./i18n.js";
 
@@ -38,7 +39,7 @@ export class SurfacePlot {
     this.start = null;
     this.revision = 0;
     this.ready = false;
-    this.top.addEventListener("click", (event) => this.pick(event));
+    onClick(this.top, (event) => this.pick(event));
     this.top.addEventListener("mousemove", (event) => this.hover(event));
     this.top.addEventListener("mouseleave", () => this.onHover?.(null));
   }
@@ -130,8 +131,12 @@ export class SurfacePlot {
     }];
   }
 
-  /** Redraw every trajectory from `trajectories[i] = {x, y, f}` (one Plotly call). */
-  async drawTrajectories(trajectories) {
+  /**
+   * Redraw every trajectory from `trajectories[i] = {x, y, f}` (one Plotly call); a run whose
+   * `states[i].status` is "diverged" ends with a × at its last point inside the window.
+   */
+  async drawTrajectories(trajectories, states = this.lastStates ?? []) {
+    this.lastStates = states;
     if (!this.grid) return;
     if (this.view === "3d") {
       await this.draw3d(trajectories);
@@ -139,7 +144,7 @@ export class SurfacePlot {
     }
     this.revision += 1;
     const lines = [];
-    const heads = { x: [], y: [], color: [], text: [] };
+    const heads = { x: [], y: [], color: [], text: [], symbol: [], size: [] };
     this.runs.forEach((run, i) => {
       const path = trajectories[i];
       if (!run.enabled || !path) return;
@@ -148,17 +153,22 @@ export class SurfacePlot {
         line: { color: run.color, width: 2.75, dash: run.dash, shape: "linear" },
         hovertemplate: `${run.label}<br>(%{x:.4g}, %{y:.4g})<extra></extra>`,
       });
-      if (path.x.length) {
-        heads.x.push(path.x[path.x.length - 1]);
-        heads.y.push(path.y[path.y.length - 1]);
-        heads.color.push(run.color);
-        heads.text.push(run.label);
-      }
+      const state = states[i];
+      const diverged = state?.status === "diverged";
+      const last = diverged ? lastInside(path.x, path.y, this.grid.window) : path.x.length - 1;
+      if (last < 0) return;
+      heads.x.push(path.x[last]);
+      heads.y.push(path.y[last]);
+      heads.color.push(run.color);
+      heads.symbol.push(diverged ? "x" : "circle");
+      heads.size.push(diverged ? 17 : 13);
+      const why = diverged && state.outcome ? `<br>${t(state.outcome.code, state.outcome.params)}` : "";
+      heads.text.push(`${run.label}${why}`);
     });
     const headTrace = {
       type: "scatter", mode: "markers", x: heads.x, y: heads.y, text: heads.text, name: "",
       hovertemplate: "%{text}<extra></extra>",
-      marker: { size: 13, color: heads.color, line: { color: "#ffffff", width: 2 } },
+      marker: { size: heads.size, symbol: heads.symbol, color: heads.color, line: { color: "#ffffff", width: 2 } },
     };
     const layout = this.layout2d({ datarevision: this.revision, hovermode: "closest", dragmode: false });
     layout.xaxis = { ...layout.xaxis, visible: false };

@@ -26,10 +26,15 @@ export function runStyles(runs, catalog, label = optimizerLabel) {
   });
 }
 
-/** A new run of `name`: the page's default race's settings for it, else its Keras defaults. */
+/**
+ * A new run of `name`: the page's default race's settings for it, else its Keras defaults at
+ * the surface page's rate for it (the catalogue's `page_learning_rate`).
+ */
 export function newRun(schema, name) {
   const preset = schema.default.runs.find((r) => r.optimizer === name);
-  const run = preset ? clone(preset) : { ...clone(schema.optimizers[name].defaults), optimizer: name };
+  const entry = schema.optimizers[name];
+  const run = preset ? clone(preset) : { ...clone(entry.defaults), optimizer: name };
+  if (!preset && entry.page_learning_rate) run.learning_rate = entry.page_learning_rate;
   run.enabled = true;
   return run;
 }
@@ -59,8 +64,11 @@ export class RunCards {
     return this.store.state.experiment.runs;
   }
 
+  /** The runs' styles; a run whose optimizer the teacher hid (`hide=adam`) is off and `hidden`. */
   styles() {
-    return runStyles(this.runs(), this.schema.optimizers);
+    const hidden = new Set(this.store.state.view.hide);
+    return runStyles(this.runs(), this.schema.optimizers).map((style, i) => (
+      hidden.has(this.runs()[i].optimizer) ? { ...style, enabled: false, hidden: true } : style));
   }
 
   setRuns(runs) {

@@ -23,7 +23,7 @@ from app.schema.url_codec import Notice, decode
 
 TEMPLATES = Jinja2Templates(directory=TEMPLATES_DIR)
 router = APIRouter(tags=["pages"], include_in_schema=False)
-PAGE_KEYS = ("lang", "embed")
+PAGE_KEYS = ("lang", "embed", "present")
 PAGE_METHODS = ["GET", "HEAD"]  # HEAD answers like GET, without the body
 
 

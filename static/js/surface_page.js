@@ -12,6 +12,7 @@ import { GridLoader } from "./grid.js";
 import { formatNumber, t } from "./i18n.js";
 import { $, bootPage, markReady, showErrorBanner, wireClassroom } from "./page.js";
 import { bindPlayer } from "./player.js";
+import { RunChips } from "./present.js";
 import { buildRaceControls } from "./race_controls.js";
 import { clone, fieldByName, pageQuery } from "./state.js";
 import { renderLegend, renderSummary } from "./summary.js";
@@ -48,6 +49,13 @@ store.subscribe((changes, meta) => {
   if (changes.experiment && meta.run !== false) runner.changed(meta.commit ?? true);
   if (changes.view) updatePlayer();
 });
+
+// Presentation mode's chips (present.js): redrawn after the cards on every change.
+const chips = new RunChips({
+  container: $("#chips"), aside: $(".optimizers"), cards: $("#cards"),
+  styles: () => cards.styles(), runs: () => state.experiment.runs, hidden: () => state.view.hide,
+});
+store.subscribe(() => chips.render());
 
 /** A typed formula is checked by the race first: its grid is fetched once the race starts. */
 async function loadGrid() {
@@ -182,6 +190,7 @@ async function main() {
   buildPlayer();
   buildViewToggle();
   cards.build();
+  chips.render();
   buildClassroom();
   applyHidden(document, state.view.hide);
   store.writeLink();

@@ -15,7 +15,7 @@ import { copyLink, showNotices, wireShareButtons } from "./ui.js";
 
 export const $ = (selector) => document.querySelector(selector);
 
-let lastQuery = withoutModes(location.search);
+let lastQuery = null; // the last query written (before the first write: the served link's)
 
 /**
  * Write the link (with the page's modes, `embed=1` and `present=1`, kept on), and point the
@@ -40,6 +40,7 @@ export function bootPage({ state, link, debug = {}, notices = (data) => data.not
   const data = JSON.parse($("#descenso-data").textContent);
   setCatalog(data.lang, data.catalog);
   wireShareButtons();
+  lastQuery = withoutModes(location.search);
   wirePresent(() => writeLink(lastQuery));
   setEmbedLink(lastQuery);
   const store = new Store(state(data), { link: (s) => link(s, data), write: writeLink });

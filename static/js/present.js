@@ -12,10 +12,10 @@
 import { h } from "./controls.js";
 import { formatNumber, t } from "./i18n.js";
 
-const root = document.documentElement;
+const html = () => document.documentElement;
 
-export const isPresenting = () => root.dataset.present === "1";
-export const isEmbedded = () => root.dataset.embed === "1";
+export const isPresenting = () => html().dataset.present === "1";
+export const isEmbedded = () => html().dataset.embed === "1";
 
 /** `query` (the page's experiment link) with the modes on: `…&embed=1&present=1`. */
 export function withModes(query, { embed = isEmbedded(), present = isPresenting() } = {}) {
@@ -85,7 +85,7 @@ function updateNav() {
 
 /** Set presentation mode on or off; `rewrite()` writes the link again (with `withModes`). */
 export function setPresenting(on, rewrite) {
-  if (on) root.dataset.present = "1"; else delete root.dataset.present;
+  if (on) html().dataset.present = "1"; else delete html().dataset.present;
   const button = document.getElementById("btn-present");
   if (button) showPresentButton(button);
   updateNav();
@@ -103,7 +103,7 @@ function onKey(event) {
   if (document.querySelector("dialog[open]")) return;
   event.preventDefault();
   if (document.fullscreenElement) document.exitFullscreen?.();
-  else root.requestFullscreen?.().catch(() => {});
+  else html().requestFullscreen?.().catch(() => {});
 }
 
 /**

@@ -28,7 +28,9 @@ PLOT_DRAWN = "(s) => document.querySelector(s + ' .main-svg') !== null"
 SMALL_TEXT = """() => [...document.querySelectorAll('main *, header *')].filter((e) =>
   e.closest('svg') === null && e.offsetParent !== null && e.getClientRects().length
   && [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())
-  && parseFloat(getComputedStyle(e).fontSize) < 16).map((e) => e.className || e.tagName).slice(0, 10)"""
+  && parseFloat(getComputedStyle(e).fontSize) < 16)
+  .map((e) => e.className || e.tagName).slice(0, 10)"""
+BOX = "(s) => document.querySelector(s).getBoundingClientRect()"
 
 
 def _open(context: Any, path: str, viewport: dict[str, int]) -> Any:
@@ -99,7 +101,7 @@ def test_a_link_edit_keeps_the_modes(context, server_url):
 def test_phone_has_no_sideways_scroll_and_a_small_header(context, server_url, name):
     page = _open(context, f"{server_url}/{name}?lang=es", PHONE)
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
-    header = page.evaluate("() => document.querySelector('.site-header').getBoundingClientRect().height")
+    header = page.evaluate(BOX, ".site-header")["height"]
     assert header < PHONE["height"] / 4
-    width = page.evaluate(f"() => document.querySelector('{SHOWN[name][0]}').getBoundingClientRect().width")
+    width = page.evaluate(BOX, SHOWN[name][0])["width"]
     assert width >= PHONE["width"] - 60

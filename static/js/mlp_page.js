@@ -51,6 +51,7 @@ const draws = new DrawScheduler(draw);
 const view = new MlpView({ experiment: () => state.experiment, redraw: () => draws.queue(), debug });
 const network = new NetworkPanel({ store, schema, run: () => run });
 Object.defineProperty(debug, "run", { get: () => run });
+document.addEventListener("descenso:layout", () => draws.queue()); // a mode or tab change (present.js)
 
 /* ---------- the panels, told of every change ---------- */
 

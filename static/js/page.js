@@ -8,18 +8,27 @@
 import { applyHidden, buildClassroomDialog, pageHideKeys } from "./classroom.js";
 import { h } from "./controls.js";
 import { setCatalog, t } from "./i18n.js";
+import { setEmbedLink, wirePresent, withModes, withoutModes } from "./present.js";
 import { writeUrl } from "./state.js";
 import { Store } from "./store.js";
 import { copyLink, showNotices, wireShareButtons } from "./ui.js";
 
 export const $ = (selector) => document.querySelector(selector);
 
-/** Write the link, and point the language switch at the same state in the other language. */
+let lastQuery = null; // the last query written (before the first write: the served link's)
+
+/**
+ * Write the link (with the page's modes, `embed=1` and `present=1`, kept on), and point the
+ * language switch at the same state in the other language.
+ */
 export function writeLink(query) {
-  writeUrl(query);
+  lastQuery = query;
+  const full = withModes(query);
+  writeUrl(full);
   for (const link of document.querySelectorAll("[data-lang-link]")) {
-    link.href = `?${query.replace(/^lang=[a-z]+/, `lang=${link.dataset.langLink}`)}`;
+    link.href = `?${full.replace(/^lang=[a-z]+/, `lang=${link.dataset.langLink}`)}`;
   }
+  setEmbedLink(query);
 }
 
 /**
@@ -31,6 +40,9 @@ export function bootPage({ state, link, debug = {}, notices = (data) => data.not
   const data = JSON.parse($("#descenso-data").textContent);
   setCatalog(data.lang, data.catalog);
   wireShareButtons();
+  lastQuery = withoutModes(location.search);
+  wirePresent(() => writeLink(lastQuery));
+  setEmbedLink(lastQuery);
   const store = new Store(state(data), { link: (s) => link(s, data), write: writeLink });
   debug.state = store.state;
   window.__descenso = debug;

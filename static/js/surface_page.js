@@ -12,6 +12,7 @@ import { GridLoader } from "./grid.js";
 import { formatNumber, t } from "./i18n.js";
 import { $, bootPage, markReady, showErrorBanner, wireClassroom } from "./page.js";
 import { bindPlayer } from "./player.js";
+import { RunChips } from "./present.js";
 import { buildRaceControls } from "./race_controls.js";
 import { clone, fieldByName, pageQuery } from "./state.js";
 import { renderLegend, renderSummary } from "./summary.js";
@@ -49,6 +50,13 @@ store.subscribe((changes, meta) => {
   if (changes.view) updatePlayer();
   if (changes.view?.hide) draws.queue(); // a hidden optimizer leaves the plots and the legend
 });
+
+// Presentation mode's chips (present.js): redrawn after the cards on every change.
+const chips = new RunChips({
+  container: $("#chips"), aside: $(".optimizers"), cards: $("#cards"),
+  styles: () => cards.styles(), runs: () => state.experiment.runs, hidden: () => state.view.hide,
+});
+store.subscribe(() => chips.render());
 
 /** A typed formula is checked by the race first: its grid is fetched once the race starts. */
 async function loadGrid() {
@@ -183,6 +191,7 @@ async function main() {
   buildPlayer();
   buildViewToggle();
   cards.build();
+  chips.render();
   buildClassroom();
   applyHidden(document, state.view.hide);
   store.writeLink();

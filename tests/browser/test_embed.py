@@ -2,8 +2,8 @@
 ``/map?embed=1``; ``/surface`` without ``embed`` still refuses to be framed.
 
 The host page comes from a second HTTP server on another port of 127.0.0.1: another origin, as
-a slide deck or a course platform would be. Only loading is checked here (what ``embed=1``
-shows is the page's business).
+a slide deck or a course platform would be. Each frame shows only the instrument (no header),
+its plots draw, and its "open in Descenso" link leads to the same experiment without ``embed``.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from tests.browser.helpers import wait_for
 pytestmark = pytest.mark.browser
 EMBEDDED = ["/surface?embed=1", "/mlp?embed=1", "/map?embed=1"]
 REFUSED = "/surface"
+# the main plot of each embedded page: a Plotly plot must have drawn in it
+PLOTS = {"/surface": "#surface-plot", "/mlp": "#boundary-plot", "/map": "#map-plot"}
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -67,6 +69,15 @@ def test_embed_pages_load_in_frames_of_another_origin(page, problems, server_url
         wait_for(frame, "() => document.querySelector('main') !== null"
                         " && document.body.dataset.ready === 'true'", timeout=60)
         assert frame.url.startswith(server_url + path.split("?")[0]), (path, frame.url)
+        plot = PLOTS[path.split("?")[0]]
+        wait_for(frame, f"() => document.querySelector('{plot} .js-plotly-plot .main-svg, "
+                        f"{plot}.js-plotly-plot .main-svg') !== null", timeout=60)
+        assert frame.evaluate("() => document.querySelector('.site-header').offsetParent === null")
+        link = frame.evaluate("() => { const a = document.getElementById('embed-open');"
+                              " return a.getClientRects().length > 0 && [a.target, a.href]; }")
+        assert link and link[0] == "_blank" and "embed=" not in link[1], link
+        # the page's own link edits keep embed=1
+        assert "embed=1" in frame.url or "embed=1" in frame.evaluate("() => location.search")
     # the refused frame holds the browser's error page, not ours
     assert not refused.url.startswith(server_url), refused.url
     assert refused.evaluate("() => document.querySelector('main#main') === null")

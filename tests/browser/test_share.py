@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from app.jobs.run_tables import MLP_COLUMNS, SURFACE_COLUMNS
-from tests.browser.helpers import catalog, wait_for
+from tests.browser.helpers import catalog, query_dict, wait_for
 from tests.browser.test_map_page import open_map
 from tests.browser.test_mlp_page import open_page as open_mlp
 from tests.browser.test_mlp_page import step_epochs
@@ -171,3 +171,27 @@ def test_map_downloads_its_cells(page: Any, server_url: str, tmp_path: Path) -> 
     assert len(cells["final_loss"]) == ny and all(len(row) == nx for row in cells["final_loss"])
     shown = page.evaluate("() => window.__descenso.result.loss")
     assert cells["final_loss"] == shown
+
+
+@pytest.mark.parametrize(("path", "opener", "changed"), [
+    ("/mlp?lang=en&ep=7&nz=0.25&ds=3&hide=code", open_mlp, ("epochs", 7)),
+    ("/map?lang=en&f=himmelblau&n=50&tol=0.01", open_map, ("surface", "himmelblau")),
+])
+def test_short_links_of_the_other_pages_open_the_same_experiment(
+        page: Any, context: Any, server_url: str, path: str, opener: Any,
+        changed: tuple[str, Any]) -> None:
+    opener(page, server_url + path)
+    state = json.loads(page.evaluate(EXPERIMENT_JS))
+    assert state["experiment"][changed[0]] == changed[1]
+    short = open_share_menu(page)
+    opened = opener(context.new_page(), short)
+    assert "/s/" not in opened.url
+    experiment = json.loads(opened.evaluate(EXPERIMENT_JS))["experiment"]
+    # The canonical link spells out the optimizer's defaults (the map page keeps them as null).
+    given = {k: v for k, v in state["experiment"]["optimizer"].items() if v is not None}
+    assert {k: experiment["optimizer"][k] for k in given} == given
+    assert {**experiment, "optimizer": None} == {**state["experiment"], "optimizer": None}
+    assert query_dict(opened).get("hide") == query_dict(page).get("hide")
+    if path.startswith("/map"):  # and it computes the same map
+        raw = "() => JSON.stringify(window.__descenso.result.raw)"
+        assert opened.evaluate(raw) == page.evaluate(raw)

@@ -85,6 +85,7 @@ export function wireShareMenu() {
     part("status").textContent = t("share.short_loading");
     delete dialog.dataset.shortCode;
     if (!dialog.open) dialog.showModal();
+    part("copy-link").focus(); // not the link's box: it would show the link's end
     try {
       if (!shortLinks.has(relative)) shortLinks.set(relative, await requestShortLink(relative));
       if (mine === opened && dialog.open) showShort(shortLinks.get(relative));

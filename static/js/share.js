@@ -102,10 +102,13 @@ export function wireShareMenu() {
   part("copy-short").addEventListener("click", () => copy("short", "share.toast_short"));
   part("copy-embed").addEventListener("click", () => copy("embed", "share.toast_embed"));
   part("close").addEventListener("click", () => dialog.close());
-  // The page's shortcuts (space, →, r …) must not act on the page behind the open menu.
-  dialog.addEventListener("keydown", (event) => {
-    if (event.key !== "Escape" && event.key !== "Tab") event.stopPropagation();
-  });
+  // The page's shortcuts (space, →, r …; listened for on the document) must not act on the
+  // page behind the open menu, nor swallow the space that presses one of its buttons (on keyup).
+  for (const type of ["keydown", "keyup"]) {
+    dialog.addEventListener(type, (event) => {
+      if (event.key !== "Escape" && event.key !== "Tab") event.stopPropagation();
+    });
+  }
   // A click on the backdrop (outside the dialog's box) closes it.
   dialog.addEventListener("click", (event) => {
     if (event.target === dialog) {

@@ -1,16 +1,18 @@
 /**
  * The skeleton every page shares: the data block the server rendered (schema, experiment,
  * catalog, notices), the link written into the address bar and the language switch, the
- * notices and error banners, the share and classroom buttons, and the page's debug handle
- * (`window.__descenso`, read by the browser tests).
+ * notices and error banners, the share menu, the classroom and download buttons, and the
+ * page's debug handle (`window.__descenso`, read by the browser tests).
  */
 
 import { applyHidden, buildClassroomDialog, pageHideKeys } from "./classroom.js";
 import { h } from "./controls.js";
+import { wireDownloads } from "./downloads.js";
 import { setCatalog, t } from "./i18n.js";
 import { setEmbedLink, wirePresent, withModes, withoutModes } from "./present.js";
 import { writeUrl } from "./state.js";
 import { Store } from "./store.js";
+import { wireShareMenu } from "./share.js";
 import { copyLink, showNotices, wireShareButtons } from "./ui.js";
 
 export const $ = (selector) => document.querySelector(selector);
@@ -44,6 +46,8 @@ export function bootPage({ state, link, debug = {}, notices = (data) => data.not
   wirePresent(() => writeLink(lastQuery));
   setEmbedLink(lastQuery);
   const store = new Store(state(data), { link: (s) => link(s, data), write: writeLink });
+  wireShareMenu();
+  wireDownloads(data.page, () => store.state.experiment);
   debug.state = store.state;
   window.__descenso = debug;
   showNotices($("#notices"), notices(data, store.state));

@@ -50,10 +50,9 @@ export async function copyLink(message = "toast.link_copied") {
   if (await copyText(location.href)) toast(t(message));
 }
 
-/** The header's "Copy link" and "Classroom link" buttons, the same on every page. */
+/** The header's "Classroom link" button, the same on every page ("Share" is share.js). */
 export function wireShareButtons() {
   const dialog = document.querySelector("#classroom-dialog");
-  document.querySelector("#btn-copy").addEventListener("click", () => copyLink());
   document.querySelector("#btn-classroom").addEventListener("click", () => dialog.showModal());
   document.querySelector("#classroom-close").addEventListener("click", () => dialog.close());
 }

@@ -223,6 +223,7 @@ def test_map_page_copied_link_restores_the_same_map(page: Any, context: Any,
     before = gen(page)
     page.locator("[data-field=optimizer] select").select_option("rmsprop")
     recomputed(page, before)
+    page.locator("#btn-share").click()  # the share menu
     page.locator("#btn-copy").click()
     wait_for(page, "() => document.getElementById('toast').classList.contains('is-shown')")
     assert page.locator("#toast").inner_text() == catalog("es")["toast.link_copied"]

@@ -168,6 +168,7 @@ def test_mlp_page_copied_link_reproduces_the_run(page: Any, context: Any,
     wait_for(page, "() => window.__descenso.state.experiment.features.length === 3")
     wait_for(page, READY_JS)
     step_epochs(page, 6)
+    page.locator("#btn-share").click()  # the share menu
     page.locator("#btn-copy").click()
     wait_for(page, "() => document.getElementById('toast').classList.contains('is-shown')")
     assert page.locator("#toast").inner_text() == catalog("es")["toast.link_copied"]

@@ -74,7 +74,7 @@ def test_surface_page_speaks_spanish_and_english(page: Any, server_url: str) -> 
         open_page(page, f"{server_url}/?lang={lang}")
         assert page.evaluate("() => document.documentElement.lang") == lang
         assert strings["surface.page_title"] in page.title()
-        assert page.locator("#btn-copy").inner_text().strip() == strings["header.copy_link"]
+        assert page.locator("#btn-share").inner_text().strip() == strings["share.button"]
         assert strings["player.play"] in page.locator("#btn-play").inner_text()
         surface_label = page.locator("[data-field=surface] label").inner_text()
         assert surface_label == strings["controls.surface"]
@@ -162,6 +162,7 @@ def test_surface_page_copied_link_restores_the_race(page: Any, context: Any,
     wait_for(page, "() => window.__descenso.state.experiment.start !== null")
     wait_for(page, READY_JS)
     release_slider(page, lr_slider(page, "rmsprop"), "-1.3")
+    page.locator("#btn-share").click()  # the share menu
     page.locator("#btn-copy").click()
     toast = page.locator("#toast")
     wait_for(page, "() => document.getElementById('toast').classList.contains('is-shown')")

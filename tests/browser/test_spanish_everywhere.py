@@ -142,3 +142,13 @@ def test_spanish_learning_rate_box_takes_a_decimal_comma(page: Any, server_url: 
     box.press("Enter")
     page.wait_for_url(f"**r{index}.lr=0.02&**")
     assert box.input_value() == "0,02"
+
+
+def test_spanish_summary_says_a_formula_is_undefined_at_the_start(
+    page: Any, server_url: str
+) -> None:
+    open_ready(page, f"{server_url}/surface?lang=es&f=custom&expr=sqrt(x)%2By%5E2&x0=-1,1",
+               SURFACE_READY)
+    statuses = page.locator("td.status").all_inner_texts()
+    assert statuses and all(s == es("run.undefined_start", x=-1, y=1) for s in statuses), statuses
+    assert_no_english(visible_text(page))

@@ -7,6 +7,9 @@
  */
 
 import { t } from "./i18n.js";
+import { formatList, formatValue, parseList, parseNumber } from "./numbers.js";
+
+export { formatList, formatValue, parseList, parseNumber };
 
 let nextId = 0;
 
@@ -68,12 +71,6 @@ export function boundError(field, value) {
   return null;
 }
 
-/** A number typed by a person: accepts a decimal comma and "1e-3". */
-export function parseNumber(text) {
-  const cleaned = String(text).trim().replace(",", ".").replace("−", "-");
-  return cleaned === "" ? NaN : Number(cleaned);
-}
-
 /** A slider plus an editable value box for a float or int field. */
 export function slider(field, value, { label, onInput, onChange, name, describe }) {
   const id = uid(`ctl-${name || field.name}`);
@@ -133,15 +130,6 @@ export function slider(field, value, { label, onInput, onChange, name, describe 
   return { el, set: show, focus: () => range.focus(), get: () => current };
 }
 
-/** A value as a person reads it in a value box: short, exact enough, no locale commas. */
-export function formatValue(v) {
-  if (v === null || v === undefined) return "";
-  if (!Number.isFinite(v)) return String(v);
-  const abs = Math.abs(v);
-  if (abs !== 0 && (abs < 1e-3 || abs >= 1e5)) return v.toExponential().replace(/\.?0+e/, "e");
-  return String(Number(v.toPrecision(6)));
-}
-
 /** An on/off switch for a bool field. */
 export function checkbox(field, value, { label, onChange, name }) {
   const id = uid(`ctl-${name || field.name}`);
@@ -170,12 +158,13 @@ export function select(field, value, { label, onChange, name, optionLabel, optio
 /** A whole number typed in a box (e.g. the seed). */
 export function numberBox(field, value, { label, onChange, name }) {
   const id = uid(`ctl-${name || field.name}`);
-  const input = h("input", {
-    type: "number", id, class: "number", min: field.ge ?? null, max: field.le ?? null,
-    step: field.type === "int" ? 1 : "any",
-  });
+  // A float gets a text box: Chromium's number box refuses the decimal comma of a Spanish page.
+  const input = field.type === "int"
+    ? h("input", { type: "number", id, class: "number", min: field.ge ?? null, max: field.le ?? null, step: 1 })
+    : h("input", { type: "text", id, class: "number", inputmode: "decimal", spellcheck: "false" });
   const error = h("span", { class: "control-error", role: "status" });
-  input.value = String(value);
+  const show = (v) => { input.value = field.type === "int" ? String(v) : formatValue(v); };
+  show(value);
   input.addEventListener("change", () => {
     const v = parseNumber(input.value);
     const problem = boundError(field, v);
@@ -190,7 +179,7 @@ export function numberBox(field, value, { label, onChange, name }) {
   });
   const el = h("div", { class: "control control-number", "data-field": name || field.name },
     h("label", { for: id, class: "control-label" }, label), input, error);
-  return { el, set: (v) => { input.value = String(v); }, focus: () => input.focus() };
+  return { el, set: show, focus: () => input.focus() };
 }
 
 /** A list of numbers typed comma-separated (e.g. piecewise boundaries). */
@@ -198,9 +187,9 @@ export function listBox(field, value, { label, onChange, name }) {
   const id = uid(`ctl-${name || field.name}`);
   const input = h("input", { type: "text", id, class: "text", spellcheck: "false", inputmode: "decimal" });
   const error = h("span", { class: "control-error", role: "status" });
-  const show = (v) => { input.value = (v || []).map(formatValue).join(", "); };
+  const show = (v) => { input.value = formatList(v); };
   input.addEventListener("change", () => {
-    const parts = input.value.split(/[;,\s]+/).filter((p) => p !== "").map(Number);
+    const parts = parseList(input.value, { integers: field.items === "int" });
     const bad = parts.some((p) => !Number.isFinite(p) || (field.items === "int" && !Number.isInteger(p)));
     if (bad || (field.max_length !== undefined && parts.length > field.max_length)) {
       input.setAttribute("aria-invalid", "true");

@@ -1,11 +1,12 @@
 /**
  * The custom formula's box, shared by the surface race and the map: applied on Enter or when
- * it loses focus; a parse error names its code and points at its column. The placeholder is
- * the schema's example formula (served with the page's schema as `custom.example`).
+ * it loses focus; a parse error reads as the page's catalog writes the server's `code` (with its
+ * column and token). The box does not cut a long formula: the server's length cap answers
+ * "too long (max …)". The placeholder is the schema's example formula (`custom.example`).
  */
 
 import { h, uid } from "./controls.js";
-import { t } from "./i18n.js";
+import { messageText, t } from "./i18n.js";
 
 /**
  * `field`: the `expression` field's description; `value`: the current formula; `custom`: the
@@ -17,7 +18,7 @@ export function formulaBox(field, value, { custom, onCommit, extra = [] }) {
   const errorId = uid("formula-error");
   const input = h("input", {
     type: "text", id: formulaId, class: "text formula", spellcheck: "false", autocomplete: "off",
-    maxlength: field.max_length, "aria-describedby": errorId, placeholder: custom.example,
+    "aria-describedby": errorId, placeholder: custom.example,
   });
   input.value = value ?? "";
   input.addEventListener("change", () => onCommit(input.value));
@@ -26,18 +27,15 @@ export function formulaBox(field, value, { custom, onCommit, extra = [] }) {
     h("label", { for: formulaId, class: "control-label" }, t("controls.formula")),
     input, h("p", { class: "hint" }, t("controls.formula_hint")), error, ...extra);
 
-  /** Show a formula error (`{message, column, token, code}`), or clear it (null). */
+  /** Show a formula error (a server error item: `{code, params, column, token}`), or clear it (null). */
   function showError(problem) {
     if (!problem) {
       error.textContent = "";
       input.removeAttribute("aria-invalid");
       return;
     }
-    const where = problem.column ? t("formula.at", { column: problem.column, token: problem.token ?? "" }) : "";
-    const known = problem.code && t(`formula.code.${problem.code}`) !== `formula.code.${problem.code}`;
-    error.replaceChildren(
-      h("strong", {}, known ? t(`formula.code.${problem.code}`) : t("formula.invalid")),
-      where ? ` ${where}` : "", h("span", { class: "formula-detail" }, problem.message));
+    error.replaceChildren(h("strong", {}, t("formula.invalid")), " ",
+      h("span", { class: "formula-detail" }, messageText(problem)));
     input.setAttribute("aria-invalid", "true");
   }
 

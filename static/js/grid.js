@@ -68,7 +68,7 @@ export class GridLoader {
     } catch (error) {
       if (key === this.key) this.key = null;
       if (error.name === "AbortError") return null;
-      return { errors: [{ message: String(error.message || error) }] };
+      return { errors: [{ code: "error.network", message: String(error.message || error) }] };
     }
   }
 }

@@ -5,6 +5,7 @@
  * learning-rate schedule as a `keras.optimizers.schedules.*` object where Keras has one.
  */
 
+import { t } from "./i18n.js";
 import { pyFloat } from "./state.js";
 
 const WIDTH = 46;
@@ -79,7 +80,7 @@ export function scheduleCode(schedule, learningRate, width = WIDTH) {
       return [`lr_schedule = ${call(`${S}.CosineDecay`, args, "", width)}`];
     }
     case "onecycle":
-      return [`# 1cycle (Géron): no built-in Keras schedule; peak ${eta}`];
+      return [`# ${t("code.onecycle", { peak: eta })}`];
     default:
       return [];
   }

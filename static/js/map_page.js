@@ -94,7 +94,7 @@ async function compute() {
     const body = await response.json();
     if (gen !== debug.gen) return;
     if (!response.ok) {
-      showErrors(body.errors || [{ message: response.statusText }]);
+      showErrors(body.errors || [{ code: "error.http", params: { status: response.status } }]);
       finish(gen, null);
       return;
     }
@@ -107,7 +107,7 @@ async function compute() {
     finish(gen, view.result);
   } catch (error) {
     if (error.name === "AbortError" || gen !== debug.gen) return;
-    showErrors([{ message: String(error.message || error) }]);
+    showErrors([{ code: "error.network", message: String(error.message || error) }]);
     finish(gen, null);
   }
 }

@@ -6,7 +6,7 @@
  * the optimizer call), plus downloads of the full reproducing scripts from the export API.
  */
 
-import { t } from "./i18n.js";
+import { errorText, t } from "./i18n.js";
 import { kerasCode } from "./keras_code.js";
 import { outputActivation, resolvedLoss, taskOf } from "./mlp_experiment.js";
 import { pyFloat } from "./state.js";
@@ -126,7 +126,7 @@ export async function downloadScript(kind, experiment) {
   });
   if (!response.ok) {
     const body = await response.json().catch(() => ({}));
-    const detail = (body.errors ?? []).map((e) => `${e.field}: ${e.message}`).join("; ");
+    const detail = (body.errors ?? []).map(errorText).join("; ");
     throw new Error(detail || `HTTP ${response.status}`);
   }
   const blob = await response.blob();

@@ -5,7 +5,7 @@
  */
 
 import { control, h, select } from "./controls.js";
-import { formatNumber, t } from "./i18n.js";
+import { formatNumber, messageText, t } from "./i18n.js";
 import { fieldByName } from "./state.js";
 
 const SCALAR = new Set(["int", "float", "bool"]);
@@ -162,20 +162,13 @@ function buildCsvUpload({ onPoints }) {
   };
 }
 
-/** The server's 422: one line per bad row (line, column, what is wrong, its message). */
+/**
+ * The server's 422 (or 413): one line per bad row, as the page's catalog writes its `code` and
+ * `params` ("Línea 3, columna 2: no es un número").
+ */
 function showErrors(container, name, detail) {
-  const list = (detail.errors ?? []).map((e) => {
-    const where = [
-      e.row !== null && e.row !== undefined ? t("mlp.csv_row", { row: e.row }) : null,
-      e.column !== null && e.column !== undefined ? t("mlp.csv_column", { column: e.column }) : null,
-    ].filter(Boolean).join(", ");
-    const known = `mlp.csv_code.${e.code}`;
-    const title = t(known) === known ? "" : t(known);
-    return h("li", { "data-row": e.row ?? "" },
-      where ? h("strong", {}, `${where}: `) : null,
-      title ? `${title} — ` : null,
-      h("span", { class: "csv-message" }, e.message ?? ""));
-  });
+  const errors = detail.errors?.length ? detail.errors : [{ code: "csv.invalid" }];
+  const list = errors.map((e) => h("li", { "data-row": e.row ?? "" }, messageText(e)));
   container.replaceChildren(
     h("strong", {}, t("mlp.csv_rejected", { name })),
     h("ul", { class: "notice-list" }, list),

@@ -8,12 +8,14 @@
 import { applyHidden, buildClassroomDialog, pageHideKeys } from "./classroom.js";
 import { h } from "./controls.js";
 import { wireDownloads } from "./downloads.js";
-import { setCatalog, t } from "./i18n.js";
+import { errorText, setCatalog, t } from "./i18n.js";
 import { setEmbedLink, wirePresent, withModes, withoutModes } from "./present.js";
 import { writeUrl } from "./state.js";
 import { Store } from "./store.js";
 import { wireShareMenu } from "./share.js";
 import { copyLink, showNotices, wireShareButtons } from "./ui.js";
+
+export { errorText };
 
 export const $ = (selector) => document.querySelector(selector);
 
@@ -52,12 +54,6 @@ export function bootPage({ state, link, debug = {}, notices = (data) => data.not
   window.__descenso = debug;
   showNotices($("#notices"), notices(data, store.state));
   return { data, schema: data.schema, store, debug };
-}
-
-/** How an error reads in a banner: "field: message", or the message for whole-request errors. */
-export function errorText(error) {
-  const whole = !error.field || error.field === "experiment" || error.field === "(body)";
-  return whole ? error.message : `${error.field}: ${error.message}`;
 }
 
 /** Fill an error banner with a bold title and the errors (hidden when there are none). */

@@ -43,7 +43,7 @@ export class Race {
         path.f.push(run.losses[k]);
         path.steps.push(message.from + k); // a run's points are consecutive steps from `from`
       });
-      this.states[i] = { status: run.status, diverged_at: run.diverged_at, outcome: run.outcome, summary: run.summary, done: message.done };
+      this.states[i] = { status: run.status, diverged_at: run.diverged_at, outcome: run.outcome ?? null, summary: run.summary, done: message.done };
     });
     this.step = message.step;
     this.done = message.done;

@@ -4,11 +4,13 @@
  */
 
 import { h } from "./controls.js";
-import { formatNumber, t } from "./i18n.js";
+import { formatNumber, messageText, t } from "./i18n.js";
 
 function statusText(state, hasMinimum) {
   if (state.status === "off") return t("summary.off");
-  if (state.status === "diverged") return t("summary.diverged_at", { step: state.diverged_at ?? "?" });
+  if (state.status === "diverged") {  // the server's outcome: diverged at step k, or undefined at the start
+    return state.outcome ? messageText(state.outcome) : t("summary.diverged_at", { step: state.diverged_at ?? "?" });
+  }
   if (state.summary?.steps_to_tolerance !== null && state.summary?.steps_to_tolerance !== undefined) {
     return t("summary.converged");
   }

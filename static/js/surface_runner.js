@@ -74,11 +74,12 @@ export class SurfaceRunner {
       race.addFrame(message);
       if (message.done) this.cache.remember(race);
       this.on.frame();
-    } else if (message.type === "error") {
+    } else if (message.type === "error" || message.type === "busy") {
+      const errors = message.errors || [message]; // busy: {code: "ws.busy"}
       this.cache.forget();
-      this.debug.errors.push(...(message.errors || []));
+      this.debug.errors.push(...errors);
       race.playing = false;
-      this.on.errors(message.errors || []);
+      this.on.errors(errors);
       this.showPlayer();
     }
   }

@@ -1,7 +1,7 @@
 /** Small page helpers: the toast, copying to the clipboard, the link-notices banner. */
 
 import { h } from "./controls.js";
-import { t } from "./i18n.js";
+import { messageText, t } from "./i18n.js";
 
 let toastTimer = 0;
 
@@ -37,7 +37,7 @@ export function showNotices(container, notices) {
     return;
   }
   const list = h("ul", { class: "notice-list" }, notices.map((n) =>
-    h("li", {}, h("code", {}, n.value === "" ? n.key : `${n.key}=${n.value}`), " — ", n.message)));
+    h("li", {}, h("code", {}, n.value === "" ? n.key : `${n.key}=${n.value}`), " — ", messageText(n))));
   const close = h("button", { type: "button", class: "icon-button", "aria-label": t("notices.dismiss"), title: t("notices.dismiss") }, "×");
   close.addEventListener("click", () => { container.hidden = true; });
   container.replaceChildren(

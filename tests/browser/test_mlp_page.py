@@ -208,9 +208,10 @@ def test_mlp_page_uploads_csv_and_lists_bad_rows(page: Any, server_url: str,
     errors = page.locator(".csv-errors")
     wait_for(page, "() => document.querySelectorAll('.csv-errors li').length >= 2")
     text = errors.inner_text()
-    assert "bad.csv cannot be used" in text
-    assert "line 3, column 2: Not a number" in text
-    assert "line 4" in text and "Wrong number of columns" in text
+    strings = catalog("en")
+    assert strings["mlp.csv_rejected"].format(name="bad.csv") in text
+    assert strings["csv.number"].format(row=3, column=2) in text
+    assert strings["csv.columns"].format(row=4) in text
     assert "null" not in text and "undefined" not in text
     assert page.evaluate("() => window.__descenso.state.experiment.dataset.name") == "csv"
     # Chromium logs every 4xx response as a console error: this 422 is the one we asked for.

@@ -67,8 +67,9 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "global_clipnorm": {"global_clipnorm": 2.0},
 }
 # the flags that add a slot: Adam's and AdamW's velocity_hat, RMSprop's momentum and average
-FLAGGED = {"adam": {"amsgrad": True}, "adamw": {"amsgrad": True},
-           "rmsprop": {"momentum": 0.5, "centered": True}}
+FLAGGED: dict[str, dict[str, Any]] = {
+    "adam": {"amsgrad": True}, "adamw": {"amsgrad": True},
+    "rmsprop": {"momentum": 0.5, "centered": True}}
 NO_FLAGS: dict[str, Any] = {}
 CASES: list[tuple[str, str, dict[str, Any]]] = [
     (name, variant, NO_FLAGS) for name in OPTIMIZERS for variant in VARIANTS] + [

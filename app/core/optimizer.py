@@ -185,7 +185,7 @@ class Optimizer:
             cast_grads.append(g)
 
         lr = self.current_learning_rate()
-        cast_grads = self._clip_gradients(cast_grads)
+        cast_grads = self.clip_gradients(cast_grads)
         if self.weight_decay is not None:
             for p in params:
                 p -= p * self._cast(self.weight_decay, p) * self._cast(lr, p)
@@ -193,6 +193,13 @@ class Optimizer:
         for g, p, slots in zip(cast_grads, params, self._slots, strict=True):
             self.update_step(g, p, slots, self._cast(lr, p))
         self.iterations += 1
+
+    def slot_values(self, index: int = 0) -> dict[str, Array]:
+        """A copy of the slots of param `index`, under Keras' variable names (``momentum``,
+        ``velocity``…, as each `update_step` creates them); empty before the first `apply`."""
+        if self._slots is None:
+            return {}
+        return {name: slot.copy() for name, slot in self._slots[index].items()}
 
     def update_step(self, grad: Array, param: Array, slots: dict[str, Array], lr: Hyper) -> None:
         """Update `param` (and its `slots`) in place from `grad`; lr already cast and aligned."""
@@ -225,8 +232,9 @@ class Optimizer:
     def _run_norm_axes(self, g: Array) -> tuple[int, ...]:
         return tuple(range(self.run_axes, g.ndim))
 
-    def _clip_gradients(self, grads: list[Array]) -> list[Array]:
-        """Keras `_clip_gradients`, with norms over the non-run axes (each run on its own)."""
+    def clip_gradients(self, grads: list[Array]) -> list[Array]:
+        """Keras `_clip_gradients`, with norms over the non-run axes (each run on its own): the
+        gradients `apply` hands to `update_step` (they depend on nothing but `grads`)."""
         if self.clipnorm is not None:
             out = []
             for g in grads:

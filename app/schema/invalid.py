@@ -15,7 +15,7 @@ SCHEMA_ERRORS = frozenset({
     # surfaces and the map
     "expression_required", "window_order", "window_range", "start_range",
     "lr_order", "lr_min_too_small", "second_order", "second_not_taken", "second_log_positive",
-    "map_too_large",
+    "map_too_large", "explain_one_run",
     # the MLP
     "csv_points_required", "csv_too_few_points", "points_range", "regression_targets_range",
     "features_repeat", "loss_task", "training_too_large", "render_too_large",

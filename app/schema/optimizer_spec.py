@@ -39,6 +39,7 @@ MAX_BOUNDARY = 10**9  # a step count far beyond any run, small enough to be a fl
 # Learning rates and piecewise factors this small mean nothing, and their product would underflow
 # to a learning rate of 0, which the core refuses.
 MIN_LEARNING_RATE = 1e-12
+MAX_LEARNING_RATE = 10  # the server's cap (Keras sets none)
 MIN_FACTOR = 1e-6
 
 
@@ -124,7 +125,7 @@ class OptimizerSpec(BaseModel):
     # Upper limits written here (le=…) are the server's caps where Keras sets none; every other
     # limit is the union of the optimizers' own bounds (``widest``).
     learning_rate: float | None = param(
-        None, url="lr", ge=MIN_LEARNING_RATE, le=10, scale="log", slider_min=1e-5,
+        None, url="lr", ge=MIN_LEARNING_RATE, le=MAX_LEARNING_RATE, scale="log", slider_min=1e-5,
         slider_max=1.0)  # a server floor, stricter than Keras' > 0: smaller rates cannot move
     momentum: float | None = param(None, url="m", **widest("momentum"), step=0.01,
                                    slider_max=0.999)

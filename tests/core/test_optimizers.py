@@ -303,11 +303,11 @@ def test_set_hyperparameters_changes_betas_mid_run() -> None:
     opt = Adam(learning_rate=0.1)
     p = P0.copy()
     opt.apply([G1], [p])
-    m1 = opt._slots[0]["m"].copy() if opt._slots else None
+    m1 = opt.slot_values()["momentum"].copy() if opt._slots else None
     opt.set_hyperparameters(beta_1=0.5, amsgrad=True)
     opt.apply([G2], [p])
     assert opt._slots is not None and m1 is not None
-    np.testing.assert_allclose(opt._slots[0]["m"], 0.5 * m1 + 0.5 * G2)
+    np.testing.assert_allclose(opt.slot_values()["momentum"], 0.5 * m1 + 0.5 * G2)
     assert opt.iterations == 2 and opt.beta_1 == 0.5 and opt.amsgrad is True
 
 

@@ -112,6 +112,9 @@ SMALL_DEFAULTS: dict[str, dict[str, Any]] = {
     "POST /api/surface/run": {"steps": 60},
     "POST /api/mlp/export/csv": {"epochs": 2, "dataset": {"samples": 60}},
     "POST /api/surface/export/csv": {"steps": 60},
+    "POST /api/surface/explain": {"steps": 60},
+    "POST /api/surface/tune": {"steps": 20},
+    "POST /api/schedule": {"steps": 300},
 }
 
 
@@ -267,6 +270,26 @@ def test_surface_run_any_body(body):
         for run in runs:
             assert len(run["points"]) == len(run["losses"])
             assert all(math.isfinite(v) for point in run["points"] for v in point)
+
+
+@fuzz_settings(100, weight=0.05)
+@given(bodies(SMALL_SURFACES))
+@example({"surface": "custom", "expression": "exp(exp(exp(x)))", "start": [1e6, -1e6],
+          "steps": 30, "noise": 1e308, "runs": [{"optimizer": "adam", "clipnorm": 1e-300,
+                                                 "epsilon": 5e-324}]})
+@example({"runs": [{"optimizer": "sgd", "learning_rate": 10, "schedule": {
+    "name": "piecewise", "boundaries": [3], "factors": [100, 1e-6]}}], "steps": 30})
+def test_surface_instruments_any_body(body):
+    """The tuner takes a race body, the explainer the same body with one run."""
+    response = post_json("/api/surface/tune", body)
+    assert response.status_code in (200, 400, 422)
+    if response.status_code == 200:
+        assert len(response.json()["runs"]) == len(body.get("runs", [None]))
+    response = post_json("/api/surface/explain", body)
+    assert response.status_code in (200, 400, 422)
+    if response.status_code == 200:
+        for step in response.json()["steps"]:
+            assert all(math.isfinite(v) for v in step["point"] + step["update"])
 
 
 @fuzz_settings(200, weight=0.05)

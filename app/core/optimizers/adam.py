@@ -23,6 +23,7 @@ class Adam(Optimizer):
     param -= alpha * m / (sqrt(v) + epsilon)
     Epsilon-hat convention: epsilon is added after the bias correction folded into alpha,
     i.e. to sqrt(v) and not to sqrt(v / (1 - beta_2**t)).
+    Slots (Keras' variable names): m = momentum, v = velocity, v_hat = velocity_hat.
     """
 
     hyperparameter_names = ("beta_1", "beta_2", "epsilon", "amsgrad")
@@ -49,12 +50,12 @@ class Adam(Optimizer):
         beta_1 = self._cast(self.beta_1, param)
         beta_2 = self._cast(self.beta_2, param)
         alpha = lr * np.sqrt(1 - beta_2**t) / (1 - beta_1**t)
-        m = self._slot(slots, "m", param)
-        v = self._slot(slots, "v", param)
+        m = self._slot(slots, "momentum", param)
+        v = self._slot(slots, "velocity", param)
         m += (grad - m) * (1 - beta_1)
         v += (grad * grad - v) * (1 - beta_2)
         if self.amsgrad:
-            v_hat = self._slot(slots, "v_hat", param)
+            v_hat = self._slot(slots, "velocity_hat", param)
             np.maximum(v_hat, v, out=v_hat)
             v = v_hat
         param -= m * alpha / (np.sqrt(v) + self._cast(self.epsilon, param))
@@ -66,6 +67,7 @@ class Adamax(Optimizer):
     m += (g - m) * (1 - beta_1)
     u = max(beta_2 * u, |g|)
     param -= lr * m / ((1 - beta_1**t) * (u + epsilon))
+    Slots (Keras' variable names): m = momentum, u = norm.
     """
 
     hyperparameter_names = ("beta_1", "beta_2", "epsilon")
@@ -88,8 +90,8 @@ class Adamax(Optimizer):
     def update_step(self, grad: Array, param: Array, slots: dict[str, Array], lr: Hyper) -> None:
         t = param.dtype.type(self.iterations + 1)
         beta_1 = self._cast(self.beta_1, param)
-        m = self._slot(slots, "m", param)
-        u = self._slot(slots, "u", param)
+        m = self._slot(slots, "momentum", param)
+        u = self._slot(slots, "norm", param)
         m += (grad - m) * (1 - beta_1)
         u[...] = np.maximum(self._cast(self.beta_2, param) * u, np.abs(grad))
         param -= lr * m / ((1 - beta_1**t) * (u + self._cast(self.epsilon, param)))
@@ -107,6 +109,7 @@ class Nadam(Optimizer):
         v_hat = v / (1 - beta_2**t)
         param -= lr * m_hat / (sqrt(v_hat) + epsilon)
     Keras 3 decays with 0.96**t; Keras 2 / tf.keras used 0.96**(0.004 * t).
+    Slots (Keras' variable names): m = momentum, v = velocity.
     """
 
     hyperparameter_names = ("beta_1", "beta_2", "epsilon")
@@ -146,8 +149,8 @@ class Nadam(Optimizer):
         u_t_1 = self._u(beta_1, t + 1)
         u_product = self._cast(self.u_product, param)
         u_product_t_1 = u_product * u_t_1
-        m = self._slot(slots, "m", param)
-        v = self._slot(slots, "v", param)
+        m = self._slot(slots, "momentum", param)
+        v = self._slot(slots, "velocity", param)
         m += (grad - m) * (1 - beta_1)
         v += (grad * grad - v) * (1 - beta_2)
         m_hat = u_t_1 * m / (1 - u_product_t_1) + (1 - u_t) * grad / (1 - u_product)

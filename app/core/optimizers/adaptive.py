@@ -19,6 +19,7 @@ class Adagrad(Optimizer):
     acc = initial_accumulator_value (at the first step)
     acc += g * g
     param -= lr * g / sqrt(acc + epsilon)
+    Slot (Keras' variable name): acc = accumulator.
     """
 
     hyperparameter_names = ("initial_accumulator_value", "epsilon")
@@ -39,7 +40,8 @@ class Adagrad(Optimizer):
         )
 
     def update_step(self, grad: Array, param: Array, slots: dict[str, Array], lr: Hyper) -> None:
-        acc = self._slot(slots, "acc", param, self._cast(self.initial_accumulator_value, param))
+        acc = self._slot(slots, "accumulator", param,
+                         self._cast(self.initial_accumulator_value, param))
         acc += grad * grad
         param -= lr * grad / np.sqrt(acc + self._cast(self.epsilon, param))
 
@@ -53,6 +55,7 @@ class RMSprop(Optimizer):
     inc = lr * g / sqrt(denom)
     momentum > 0:  buf = momentum * buf + inc;  param -= buf
     else:          param -= inc
+    Slots (Keras' variable names): v = velocity, a = average_gradient, buf = momentum.
     """
 
     hyperparameter_names = ("rho", "momentum", "epsilon", "centered")
@@ -77,10 +80,10 @@ class RMSprop(Optimizer):
     def update_step(self, grad: Array, param: Array, slots: dict[str, Array], lr: Hyper) -> None:
         rho = self._cast(self.rho, param)
         epsilon = self._cast(self.epsilon, param)
-        v = self._slot(slots, "v", param)
+        v = self._slot(slots, "velocity", param)
         v[...] = rho * v + (1 - rho) * (grad * grad)
         if self.centered:
-            a = self._slot(slots, "a", param)
+            a = self._slot(slots, "average_gradient", param)
             a[...] = rho * a + (1 - rho) * grad
             denom = v - a * a + epsilon
         else:
@@ -89,6 +92,6 @@ class RMSprop(Optimizer):
         if is_zero(self.momentum):
             param -= inc
             return
-        buf = self._slot(slots, "buf", param)
+        buf = self._slot(slots, "momentum", param)
         buf[...] = self._cast(self.momentum, param) * buf + inc
         param -= buf

@@ -22,6 +22,7 @@ class Lion(Optimizer):
     Every coordinate moves by exactly lr (or 0): the gradient's size only matters through m.
     Weight decay, when set, is Keras' decoupled one in the base class (param -= param*wd*lr).
     Keras refuses beta_1 outside (0, 1]: at beta_1 = 0 Lion degenerates to SignSGD.
+    Slot (Keras' variable name): m = momentum.
     """
 
     hyperparameter_names = ("beta_1", "beta_2")
@@ -42,6 +43,6 @@ class Lion(Optimizer):
     def update_step(self, grad: Array, param: Array, slots: dict[str, Array], lr: Hyper) -> None:
         beta_1 = self._cast(self.beta_1, param)
         beta_2 = self._cast(self.beta_2, param)
-        m = self._slot(slots, "m", param)
+        m = self._slot(slots, "momentum", param)
         param -= lr * np.sign(m * beta_1 + grad * (1 - beta_1))
         m[...] = m * beta_2 + grad * (1 - beta_2)

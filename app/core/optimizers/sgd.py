@@ -30,6 +30,7 @@ class SGD(Optimizer):
                     nesterov:  param += momentum * m - lr * g
                     else:      param += m
     Keras' Nesterov form: the step looks ahead with the *updated* velocity m.
+    Slot (Keras' variable name): m = momentum (none when momentum == 0, as in Keras).
     """
 
     hyperparameter_names = ("momentum", "nesterov")
@@ -52,7 +53,7 @@ class SGD(Optimizer):
             param -= grad * lr
             return
         momentum = self._cast(self.momentum, param)
-        m = self._slot(slots, "m", param)
+        m = self._slot(slots, "momentum", param)
         m[...] = m * momentum - grad * lr
         if self.nesterov:
             param += m * momentum - grad * lr

@@ -16,7 +16,7 @@ from app.schema.surface_experiment import SurfaceExperiment
 
 BODY_ROUTES = ["/api/surface/run", "/api/mlp/run", "/api/map/run", "/api/mlp/export/keras",
                "/api/mlp/export/torch", "/api/surface/export/csv", "/api/mlp/export/csv",
-               "/api/short"]
+               "/api/short", "/api/activations", "/api/init/propagate", "/api/mlp/lr_find"]
 
 
 @pytest.fixture

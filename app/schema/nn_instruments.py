@@ -64,7 +64,8 @@ class ActivationParams(BaseModel):
 def activation_arguments(name: str) -> tuple[str, ...]:
     """The constructor arguments of an activation in the registry (its Keras arguments)."""
     signature = inspect.signature(ACTIVATIONS[name].__init__)
-    return tuple(p for p in signature.parameters if p != "self")
+    return tuple(name for name, p in signature.parameters.items()
+                 if name != "self" and p.kind is p.POSITIONAL_OR_KEYWORD)
 
 
 class ActivationCurveRequest(BaseModel):

@@ -18,7 +18,7 @@ if keras.backend.backend() != "torch":
     pytest.skip("these checks use torch autograd (KERAS_BACKEND=torch)", allow_module_level=True)
 
 X = np.linspace(-6.0, 6.0, 1201)  # includes 0, the kink of relu, leaky_relu, elu and selu
-CASES = [(name, {}) for name in HIDDEN_ACTIVATIONS] + [
+CASES: list[tuple[str, dict[str, object]]] = [(name, {}) for name in HIDDEN_ACTIVATIONS] + [
     ("leaky_relu", {"negative_slope": 0.05}), ("elu", {"alpha": 0.5}),
     ("gelu", {"approximate": True}), ("gelu", {"approximate": False})]
 

@@ -13,6 +13,7 @@ from app.jobs.workers import configure_interpreter
 from app.routes import (
     api_docs,
     health,
+    instruments_nn,
     instruments_surface,
     map_api,
     mlp_api,
@@ -31,7 +32,7 @@ from app.routes.security import CONTENT_SECURITY_POLICY, SecurityHeaders
 __all__ = ["CONTENT_SECURITY_POLICY", "STATIC_DIR", "app", "create_app"]
 
 ROUTERS = (health, vendor, api_docs, pages, schema_api, surface_api, surface_ws, mlp_api, mlp_ws,
-           map_api, short_links, run_exports, instruments_surface)
+           map_api, short_links, run_exports, instruments_surface, instruments_nn)
 
 
 def create_app() -> FastAPI:

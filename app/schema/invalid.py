@@ -25,6 +25,9 @@ SCHEMA_ERRORS = frozenset({
     "factors_range", "learning_rate_too_small", "hyperparameter_not_applicable",
     "hyperparameter_bound",
     "clipping_exclusive",
+    # the network instruments
+    "activation_param_not_applicable", "propagation_too_large", "lr_find_order",
+    "lr_find_too_large",
 })
 
 

@@ -35,6 +35,13 @@ from app.schema.mlp_experiment import (
     MAX_UNITS,
     MlpExperiment,
 )
+from app.schema.nn_instruments import (
+    MAX_CURVE_POINTS,
+    MAX_DEPTH,
+    MAX_LR_FIND_IT,
+    MAX_PROPAGATION_SAMPLES,
+    MAX_WIDTH,
+)
 from app.schema.surface_experiment import MAX_RUNS, MAX_STEPS
 from tests.app_client import make_app
 from tests.decoders import float32s
@@ -104,7 +111,7 @@ SCHEMA = schemathesis.openapi.from_asgi("/openapi.json", APP)
 OPERATIONS = {op.label: op for op in (result.ok()  # type: ignore[union-attr]
                                       for result in SCHEMA.get_all_operations())}
 SMALL = {"steps": 60, "epochs": 2, "samples": 60, "nx": 12, "ny": 12, "grid": 12,
-         "mc_passes": 3, "n": 40}
+         "mc_passes": 3, "n": 40, "depth": 4, "width": 16, "num_it": 12}
 # what a positive body of these operations gets when it leaves out a costly field
 SMALL_DEFAULTS: dict[str, dict[str, Any]] = {
     "POST /api/mlp/run": {"epochs": 2, "dataset": {"samples": 60}},
@@ -115,6 +122,8 @@ SMALL_DEFAULTS: dict[str, dict[str, Any]] = {
     "POST /api/surface/explain": {"steps": 60},
     "POST /api/surface/tune": {"steps": 20},
     "POST /api/schedule": {"steps": 300},
+    "POST /api/init/propagate": {"depth": 4, "width": 16, "samples": 60},
+    "POST /api/mlp/lr_find": {"num_it": 12, "experiment": {"dataset": {"samples": 60}}},
 }
 
 
@@ -367,6 +376,12 @@ def test_surface_grid_any_query(query):
     ("/api/map/run", {"nx": MAX_MAP_SIDE, "ny": MAX_MAP_SIDE, "steps": MAX_MAP_STEPS}),
     ("/api/surface/run", {"steps": MAX_STEPS + 1}),
     ("/api/surface/run", {"runs": [{"optimizer": "adam"}] * (MAX_RUNS + 1)}),
+    ("/api/activations", {"name": "relu", "x": [0.0] * (MAX_CURVE_POINTS + 1)}),
+    ("/api/init/propagate", {"depth": MAX_DEPTH, "width": MAX_WIDTH,
+                             "samples": MAX_PROPAGATION_SAMPLES}),
+    ("/api/mlp/lr_find", {"num_it": MAX_LR_FIND_IT + 1}),
+    ("/api/mlp/lr_find", {"num_it": MAX_LR_FIND_IT, "experiment": {
+        "batch_size": MAX_BATCH, "layers": [{"units": MAX_UNITS}] * MAX_LAYERS, "epochs": 1}}),
 ])
 def test_request_beyond_a_cap_is_refused(url, body):
     response = post_json(url, body)

@@ -16,7 +16,8 @@ from app.schema.surface_experiment import SurfaceExperiment
 
 BODY_ROUTES = ["/api/surface/run", "/api/mlp/run", "/api/map/run", "/api/mlp/export/keras",
                "/api/mlp/export/torch", "/api/surface/export/csv", "/api/mlp/export/csv",
-               "/api/short", "/api/surface/explain", "/api/schedule", "/api/surface/tune"]
+               "/api/short", "/api/surface/explain", "/api/schedule", "/api/surface/tune",
+               "/api/activations", "/api/init/propagate", "/api/mlp/lr_find"]
 
 
 @pytest.fixture

@@ -110,6 +110,11 @@ class Dense(Layer):
         """The activations of the last forward pass (empty before the first)."""
         return self._y
 
+    @property
+    def pre_activation(self) -> FloatArray:
+        """z = x @ kernel + bias of the last forward pass (empty before the first)."""
+        return self._z
+
     def backward(self, dy: FloatArray) -> FloatArray:
         kernel = self.params["kernel"]
         dz = self.activation.backward(self._z, self._y, dy)
@@ -245,6 +250,11 @@ class Activation(Layer):
     def output(self) -> FloatArray:
         """The activations of the last forward pass (empty before the first)."""
         return self._y
+
+    @property
+    def pre_activation(self) -> FloatArray:
+        """The input of the last forward pass (empty before the first)."""
+        return self._x
 
     def backward(self, dy: FloatArray) -> FloatArray:
         return self.activation.backward(self._x, self._y, dy)

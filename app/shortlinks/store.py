@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import time
 from contextlib import closing
 from pathlib import Path
 
@@ -53,6 +54,9 @@ def normalize_code(text: str) -> str | None:
     return code
 
 
+SETUP_ATTEMPTS = 50
+
+
 class ShortLinkStore:
     """Codes ↔ links in one SQLite file under ``data_dir``."""
 
@@ -66,10 +70,23 @@ class ShortLinkStore:
         connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS,
                                      isolation_level=None)
         if not self._ready:
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute(_SCHEMA)
+            self._set_up(connection)
             self._ready = True
         return connection
+
+    @staticmethod
+    def _set_up(connection: sqlite3.Connection) -> None:
+        # Switching to WAL while another process does the same can answer "database is locked"
+        # at once, without waiting for the busy timeout: retry for a while, then give up.
+        for attempt in range(SETUP_ATTEMPTS):
+            try:
+                connection.execute("PRAGMA journal_mode=WAL")
+                connection.execute(_SCHEMA)
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or attempt == SETUP_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.01 * (attempt + 1))
 
     def shorten(self, url: str) -> str:
         """The code of ``url`` (stored if new). ``url`` should be canonical already."""

@@ -25,10 +25,26 @@ export function applyHidden(root, hide) {
   for (const el of root.querySelectorAll("[data-hide-key]")) {
     el.classList.toggle("is-hidden-by-teacher", hidden.has(el.dataset.hideKey));
   }
+  collapseEmptied(root);
   const badge = document.getElementById("classroom-badge");
   if (badge) {
     badge.hidden = hidden.size === 0;
     badge.textContent = t("classroom.badge", { count: hidden.size });
+  }
+}
+
+// What keeps a panel worth showing: a control, a picture, a table, or a drawn element (an id)
+// that does not merely hold hideable controls.
+const SUBSTANCE = "input, select, textarea, button, svg, canvas, img, table, [id]:not(h1, h2, h3)";
+const GONE = ".is-hidden-by-teacher, [hidden]";
+
+/** A panel whose every hideable control is hidden, and nothing else, collapses. */
+export function collapseEmptied(root) {
+  for (const panel of root.querySelectorAll(".panel")) {
+    const hideable = !panel.dataset.hideKey && panel.querySelector("[data-hide-key]");
+    const alive = !hideable || [...panel.querySelectorAll(SUBSTANCE)].some(
+      (el) => !el.closest(GONE) && !el.querySelector("[data-hide-key]"));
+    panel.classList.toggle("is-emptied", !alive);
   }
 }
 

@@ -115,3 +115,16 @@ def test_architecture_change_mid_training_says_restarted(page: Any, server_url: 
     note = page.locator("#run-restarted")
     wait_for(page, "() => document.getElementById('run-restarted')?.hidden === false")
     assert note.inner_text() == catalog("es")["mlp.restarted_network"]
+
+
+def test_a_panel_whose_every_control_is_hidden_collapses(page: Any, server_url: str) -> None:
+    panel = "document.querySelector('.panel-controls')"
+    open_ready(page, f"{server_url}/?lang=en&hide=steps", READY_JS)
+    assert page.evaluate(f"getComputedStyle({panel}).display") != "none"  # seed etc. remain
+    keys = page.evaluate(f"[...{panel}.querySelectorAll('[data-hide-key]')]"
+                         ".map((el) => el.dataset.hideKey)")
+    assert "surface" in keys and "steps" in keys
+    open_ready(page, f"{server_url}/?lang=en&hide={','.join(keys)}", READY_JS)
+    assert page.evaluate(f"getComputedStyle({panel}).display") == "none"
+    # the plot panel, whose player is not hideable, stays
+    assert page.evaluate("getComputedStyle(document.querySelector('.panel-plot')).display") != "none"

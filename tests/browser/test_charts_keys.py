@@ -127,4 +127,5 @@ def test_a_panel_whose_every_control_is_hidden_collapses(page: Any, server_url: 
     open_ready(page, f"{server_url}/?lang=en&hide={','.join(keys)}", READY_JS)
     assert page.evaluate(f"getComputedStyle({panel}).display") == "none"
     # the plot panel, whose player is not hideable, stays
-    assert page.evaluate("getComputedStyle(document.querySelector('.panel-plot')).display") != "none"
+    plot = "document.querySelector('.panel-plot')"
+    assert page.evaluate(f"getComputedStyle({plot}).display") != "none"

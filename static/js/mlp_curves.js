@@ -5,7 +5,7 @@
 
 /* global Plotly */
 
-import { emaLog, logAxis } from "./chart_scale.js";
+import { divergenceMark, emaLog, logAxis } from "./chart_scale.js";
 import { AXIS_FONT, FONT } from "./charts.js";
 import { t } from "./i18n.js";
 import { CONFIG, TICK_FONT } from "./mlp_plots.js";
@@ -52,7 +52,8 @@ export class CurveChart {
     this.kind = kind; // "loss" | "metric"
   }
 
-  async draw(epochs, task) {
+  /** `divergedAt`: the epoch a diverged run stopped at (null while it has not diverged). */
+  async draw(epochs, task, divergedAt = null) {
     const x = epochs.map((e) => e.epoch);
     const pick = (key) => epochs.map((e) => {
       const v = e[key];
@@ -74,6 +75,7 @@ export class CurveChart {
     if (this.kind === "loss") {
       layout = curveLayout(t("mlp.loss_axis"), true);
       Object.assign(layout.yaxis, logTicks([...train, ...test]));
+      if (divergedAt !== null) markDivergence(traces, layout, x, train, divergedAt);
     } else if (accuracy) {
       layout = curveLayout(t("mlp.metric_accuracy"), false);
       Object.assign(layout.yaxis, { range: [0, 1.03], tickformat: ".0%" });
@@ -86,6 +88,17 @@ export class CurveChart {
     if (x.length) layout.xaxis.range = [0, Math.max(x[x.length - 1], 1)];
     await Plotly.react(this.el, traces, layout, CONFIG);
   }
+}
+
+/** A × at the training loss' last finite value, labelled "diverged at epoch k". */
+function markDivergence(traces, layout, x, train, epoch) {
+  const mark = divergenceMark(x, train, layout.yaxis.range ?? null, true);
+  if (!mark) return;
+  const text = t("run.diverged_epoch", { epoch });
+  traces.push({ type: "scatter", mode: "markers", x: [mark.x], y: [mark.y], showlegend: false,
+    marker: { symbol: "x", size: 14, color: TRAIN_COLOR, line: { width: 2 } }, hovertemplate: `${text}<extra></extra>` });
+  layout.annotations = [{ x: mark.x, y: Math.log10(mark.y), text, showarrow: false, xanchor: "right", yanchor: "bottom",
+    font: { family: FONT, size: 14, color: "#991b1b" }, bgcolor: "rgba(255,255,255,0.85)" }];
 }
 
 /** A colour per depth, from the first hidden layer (dark purple) to the output (yellow). */

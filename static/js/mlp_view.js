@@ -40,7 +40,8 @@ export class MlpView {
     const now = performance.now();
     if (!shown.playing || now - this.lastCurves >= CURVE_INTERVAL_MS) {
       this.lastCurves = now;
-      if (visible($("#loss-chart"))) await this.lossChart.draw(shown.epochs, task);
+      const divergedAt = shown.status === "diverged" ? shown.divergedAt ?? shown.epoch : null;
+      if (visible($("#loss-chart"))) await this.lossChart.draw(shown.epochs, task, divergedAt);
       if (visible($("#metric-chart"))) await this.metricChart.draw(shown.epochs, task);
       if (visible($("#grad-chart"))) await this.gradChart.draw(shown.grads, shown.layers);
       this.debug.curvesEpoch = shown.epoch;

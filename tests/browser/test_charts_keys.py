@@ -129,3 +129,25 @@ def test_a_panel_whose_every_control_is_hidden_collapses(page: Any, server_url: 
     # the plot panel, whose player is not hideable, stays
     plot = "document.querySelector('.panel-plot')"
     assert page.evaluate(f"getComputedStyle({plot}).display") != "none"
+
+
+def test_a_diverged_mlp_run_ends_its_loss_curve_with_a_cross(page: Any, server_url: str) -> None:
+    from urllib.parse import urlencode
+
+    from app.schema.mlp_experiment import MlpExperiment
+    from app.schema.url_codec import encode
+
+    experiment = MlpExperiment.model_validate({
+        "dataset": {"name": "reg_plane", "samples": 60}, "epochs": 5, "batch_size": 1,
+        "optimizer": {"optimizer": "sgd", "learning_rate": 10}})
+    link = urlencode(encode(experiment), safe=",")
+    open_ready(page, f"{server_url}/mlp?lang=es&{link}", MLP_READY_JS)
+    page.locator("#btn-play").click()
+    wait_for(page, "() => window.__descenso.run.status === 'diverged'")
+    wait_for(page, MLP_READY_JS)
+    epoch = page.evaluate("window.__descenso.run.divergedAt ?? window.__descenso.run.epoch")
+    marks = page.evaluate("""() => document.querySelector('#loss-chart').data
+        .filter((tr) => tr.marker && tr.marker.symbol === 'x').length""")
+    assert marks == 1
+    note = page.evaluate("document.querySelector('#loss-chart').layout.annotations[0].text")
+    assert note == catalog("es")["run.diverged_epoch"].replace("{epoch}", str(epoch))

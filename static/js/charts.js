@@ -12,6 +12,19 @@ export const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Ne
 export const AXIS_FONT = { family: FONT, size: 16, color: "#1f2937" };
 const LOSS_FLOOR = 1e-16;
 
+/**
+ * Every chart of the page writes numbers in the page's language: Spanish "0,5" and "1.000",
+ * English "0.5" and "1,000" (Plotly's `separators`, given to each plot unless it sets its own).
+ */
+export function localizeCharts(lang) {
+  const separators = lang === "es" ? ",." : ".,";
+  for (const name of ["react", "newPlot"]) {
+    const draw = Plotly[name];
+    Plotly[name] = (el, traces, layout = {}, config) =>
+      draw.call(Plotly, el, traces, { separators, ...layout }, config);
+  }
+}
+
 /** Data coordinates of a mouse event over the Plotly plot `el` showing `window` (null outside). */
 export function eventToData(el, window, event) {
   const full = el._fullLayout;

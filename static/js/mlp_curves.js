@@ -75,7 +75,6 @@ export class CurveChart {
     if (this.kind === "loss") {
       layout = curveLayout(t("mlp.loss_axis"), true);
       Object.assign(layout.yaxis, logTicks([...train, ...test]));
-      if (divergedAt !== null) markDivergence(traces, layout, x, train, divergedAt);
     } else if (accuracy) {
       layout = curveLayout(t("mlp.metric_accuracy"), false);
       Object.assign(layout.yaxis, { range: [0, 1.03], tickformat: ".0%" });
@@ -86,6 +85,7 @@ export class CurveChart {
       Object.assign(layout.yaxis, { range: [Math.min(low, 0) - 0.03, 1.03] });
     }
     if (x.length) layout.xaxis.range = [0, Math.max(x[x.length - 1], 1)];
+    if (this.kind === "loss" && divergedAt !== null) markDivergence(traces, layout, x, train, divergedAt);
     await Plotly.react(this.el, traces, layout, CONFIG);
   }
 }
@@ -97,7 +97,9 @@ function markDivergence(traces, layout, x, train, epoch) {
   const text = t("run.diverged_epoch", { epoch });
   traces.push({ type: "scatter", mode: "markers", x: [mark.x], y: [mark.y], showlegend: false,
     marker: { symbol: "x", size: 14, color: TRAIN_COLOR, line: { width: 2 } }, hovertemplate: `${text}<extra></extra>` });
-  layout.annotations = [{ x: mark.x, y: Math.log10(mark.y), text, showarrow: false, xanchor: "right", yanchor: "bottom",
+  const [low, high] = layout.xaxis.range ?? [0, 1];
+  const xanchor = mark.x < (low + high) / 2 ? "left" : "right"; // the label stays on the plot
+  layout.annotations = [{ x: mark.x, y: Math.log10(mark.y), text, showarrow: false, xanchor, yanchor: "bottom",
     font: { family: FONT, size: 14, color: "#991b1b" }, bgcolor: "rgba(255,255,255,0.85)" }];
 }
 
@@ -143,6 +145,7 @@ export class GradientChart {
     layout.margin.t = 8;
     Object.assign(layout.yaxis, logTicks(traces.flatMap((tr) => tr.customdata)));
     if (x.length) layout.xaxis.range = [0, Math.max(x[x.length - 1], 1)];
+    if (this.kind === "loss" && divergedAt !== null) markDivergence(traces, layout, x, train, divergedAt);
     await Plotly.react(this.el, traces, layout, CONFIG);
   }
 }

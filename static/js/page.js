@@ -5,7 +5,10 @@
  * page's debug handle (`window.__descenso`, read by the browser tests).
  */
 
+/* global Plotly */
+
 import { applyHidden, buildClassroomDialog, pageHideKeys } from "./classroom.js";
+import { localizeCharts } from "./charts.js";
 import { h } from "./controls.js";
 import { wireDownloads } from "./downloads.js";
 import { errorText, setCatalog, t } from "./i18n.js";
@@ -43,6 +46,7 @@ export function writeLink(query) {
 export function bootPage({ state, link, debug = {}, notices = (data) => data.notices }) {
   const data = JSON.parse($("#descenso-data").textContent);
   setCatalog(data.lang, data.catalog);
+  if (typeof Plotly !== "undefined") localizeCharts(data.lang);
   wireShareButtons();
   lastQuery = withoutModes(location.search);
   wirePresent(() => writeLink(lastQuery));

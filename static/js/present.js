@@ -159,9 +159,21 @@ export function buildTabs(box) {
     });
     relayout();
   }
+  // A panel the teacher hid (hide=) loses its tab; the first tab left is shown.
+  const gone = (i) => panels[i].classList.contains("is-hidden-by-teacher");
+  function syncHidden() {
+    buttons.forEach((tab, i) => { tab.hidden = gone(i); });
+    list.hidden = buttons.every((tab) => tab.hidden);
+    const shown = panels.findIndex((panel) => panel.classList.contains("is-tab-shown"));
+    const first = panels.findIndex((_, i) => !gone(i));
+    if ((shown < 0 || gone(shown)) && first >= 0) select(first);
+  }
+  const observer = new MutationObserver(syncHidden);
+  for (const panel of panels) observer.observe(panel, { attributes: true, attributeFilter: ["class"] });
   list.append(...buttons);
   box.prepend(list);
   select(0);
+  syncHidden();
 }
 
 /* ---------- the surface page's chips ---------- */

@@ -105,3 +105,17 @@ def test_phone_has_no_sideways_scroll_and_a_small_header(context, server_url, na
     assert header < PHONE["height"] / 4
     width = page.evaluate(BOX, SHOWN[name][0])["width"]
     assert width >= PHONE["width"] - 60
+
+
+def test_a_tab_whose_panel_the_teacher_hid_goes_with_it(context, server_url):
+    page = _open(context, f"{server_url}/mlp?lang=en&present=1&hide=gradients", PROJECTOR)
+    tabs = page.evaluate("""() => [...document.querySelectorAll('.tab-list .tab')]
+        .map((tab) => ({ hidden: tab.hidden, controls: tab.getAttribute('aria-controls') }))""")
+    hidden = [tab for tab in tabs if tab["hidden"]]
+    assert len(tabs) == 2 and len(hidden) == 1
+    gone = page.evaluate("(id) => document.getElementById(id).dataset.hideKey",
+                         hidden[0]["controls"])
+    assert gone == "gradients"
+    shown = page.evaluate("() => document.querySelector('[data-tab-panel].is-tab-shown')"
+                          ".dataset.hideKey")
+    assert shown == "histograms"

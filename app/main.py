@@ -10,15 +10,18 @@ from starlette.exceptions import HTTPException
 
 from app._resources import STATIC_DIR
 from app.jobs.workers import configure_interpreter
+from app.lessons import all_lessons
 from app.routes import (
     api_docs,
     health,
     instruments_nn,
     instruments_surface,
+    lessons_api,
     map_api,
     mlp_api,
     mlp_ws,
     pages,
+    pages_lessons,
     run_exports,
     schema_api,
     short_links,
@@ -32,13 +35,15 @@ from app.routes.security import CONTENT_SECURITY_POLICY, SecurityHeaders
 __all__ = ["CONTENT_SECURITY_POLICY", "STATIC_DIR", "app", "create_app"]
 
 ROUTERS = (health, vendor, api_docs, pages, schema_api, surface_api, surface_ws, mlp_api, mlp_ws,
-           map_api, short_links, run_exports, instruments_surface, instruments_nn)
+           map_api, short_links, run_exports, instruments_surface, instruments_nn, lessons_api,
+           pages_lessons)
 
 
 def create_app() -> FastAPI:
     """Build the application (no state is kept between requests or connections); settings come
     from ``app.settings.get_settings`` through ``Depends``, so tests override them per app."""
     configure_interpreter()
+    all_lessons()  # a broken lesson file stops the start-up, not the class
     app = FastAPI(
         title="Descenso",
         summary="Gradient descent and neural-network training playground",

@@ -13,6 +13,8 @@ from pydantic import BaseModel
 from app._resources import TEMPLATES_DIR
 from app.i18n import LANGUAGES, catalog, negotiate, translate
 from app.i18n.messages import render
+from app.lessons import lessons_for_page
+from app.lessons.views import card
 from app.routes.deps import SettingsDep
 from app.routes.security import framing_headers
 from app.schema.map_experiment import MapExperiment
@@ -33,7 +35,9 @@ def notice_dicts(lang: str, notices: list[Notice]) -> list[dict[str, Any]]:
     return [{**n.to_dict(), "text": render(lang, n.code, n.params)} for n in notices]
 
 
-def _context(request: Request, lang: str, page: str, data: dict[str, Any]) -> dict[str, Any]:
+def page_context(request: Request, lang: str, page: str, data: dict[str, Any]) -> dict[str, Any]:
+    """What base.html needs: the language, the catalog, the page's data block and the lessons
+    menu (the lessons with a step on this page)."""
     return {
         "request": request,
         "lang": lang,
@@ -41,7 +45,11 @@ def _context(request: Request, lang: str, page: str, data: dict[str, Any]) -> di
         "page": page,
         "t": lambda key, **kw: translate(lang, key, **kw),
         "data": {"lang": lang, "catalog": catalog(lang), "page": page, **data},
+        "lessons_menu": [card(lesson, lang) for lesson in lessons_for_page(page)],
     }
+
+
+_context = page_context
 
 
 @router.api_route("/", methods=PAGE_METHODS, response_class=HTMLResponse)

@@ -64,7 +64,7 @@ def read_lesson(path: Path) -> Lesson:
 def all_lessons() -> tuple[Lesson, ...]:
     """Every lesson, in the lecture's order (section, then place in it)."""
     lessons = [read_lesson(path) for path in sorted(DATA_DIR.glob("*.yaml"))]
-    return tuple(sorted(lessons, key=lambda l: (SECTIONS.index(l.section), l.order, l.id)))
+    return tuple(sorted(lessons, key=lambda one: (SECTIONS.index(one.section), one.order, one.id)))
 
 
 def find_lesson(lesson_id: str) -> Lesson | None:

@@ -67,7 +67,8 @@ export class LessonFrame {
     for (const el of doc.querySelectorAll(".lesson-highlight")) el.classList.remove("lesson-highlight");
     let found = false;
     for (const key of keys) {
-      for (const el of doc.querySelectorAll(`[data-hide-key="${CSS.escape(key)}"]`)) {
+      const name = CSS.escape(key);
+      for (const el of doc.querySelectorAll(`[data-hide-key="${name}"], [data-field="${name}"]`)) {
         el.classList.add("lesson-highlight");
         found = true;
       }

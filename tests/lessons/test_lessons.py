@@ -57,21 +57,21 @@ def test_every_lesson_ends_with_the_keras_code_of_its_slide(lesson: Lesson):
         assert "```python" in text and "keras." in text, lesson.id
 
 
+def _control_names(controls: list[dict], into: set[str]) -> set[str]:
+    for control in controls:
+        into.add(control["name"])
+        for key in ("fields", "items"):
+            if isinstance(control.get(key), list):
+                _control_names(control[key], into)
+    return into
+
+
 @pytest.mark.parametrize("lesson", all_lessons(), ids=lambda lesson: lesson.id)
 def test_highlighted_and_hidden_controls_are_in_the_served_schema(client, lesson: Lesson):
     for step in lesson.steps:
         served = client.get(f"/api/schema/{step.page}").json()
-        names: set[str] = set(served.get("optimizers", {}))
-
-        def collect(controls):
-            for control in controls:
-                names.add(control["name"])
-                for key in ("fields", "items"):
-                    if isinstance(control.get(key), list):
-                        collect(control[key])
-
-        collect(served["experiment"])
-        collect(served.get("view", []))
+        names = _control_names(served["experiment"] + served.get("view", []),
+                               set(served.get("optimizers", {})))
         assert set(step.highlight + step.hide) <= names, (lesson.id, step.highlight, step.hide)
 
 

@@ -19,7 +19,8 @@ REQUIRED = ["gradient-descent", "initialization", "vanishing-gradients", "activa
             "rmsprop", "adam", "adamw", "lr-schedules", "l1-l2", "dropout", "mc-dropout",
             "max-norm", "loss-landscape"]
 
-STEPS = [(lesson, index, step) for lesson in all_lessons() for index, step in enumerate(lesson.steps)]
+STEPS = [(lesson, index, step)
+         for lesson in all_lessons() for index, step in enumerate(lesson.steps)]
 STEP_IDS = [f"{lesson.id}-{index + 1}" for lesson, index, _ in STEPS]
 GOALS = [(lesson, index, step) for lesson, index, step in STEPS if step.goal is not None]
 GOAL_IDS = [f"{lesson.id}-{index + 1}" for lesson, index, _ in GOALS]

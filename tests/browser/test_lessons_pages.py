@@ -1,0 +1,43 @@
+"""Every step of every lesson opens in Chromium, in Spanish and English, without a console error
+or a link notice; the controls it highlights exist on the instrument and pulse."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from app.lessons import all_lessons
+from app.lessons.model import Lesson
+from tests.browser.helpers import wait_for
+
+pytestmark = pytest.mark.browser
+
+CASES = [(lesson, lang) for lesson in all_lessons() for lang in ("es", "en")]
+
+
+@pytest.mark.parametrize(("lesson", "lang"), CASES,
+                         ids=[f"{lesson.id}-{lang}" for lesson, lang in CASES])
+def test_every_step_opens_cleanly(page: Any, server_url: str, lesson: Lesson, lang: str):
+    page.goto(f"{server_url}/lessons/{lesson.id}?lang={lang}")
+    wait_for(page, "document.body.dataset.ready === 'true'")
+    assert page.evaluate("document.getElementById('notices').hidden")
+    for index, step in enumerate(lesson.steps):
+        wait_for(page, f"window.__descenso.frameReady === {index}")
+        frame = page.frame_locator("#lesson-frame")
+        inner = page.frames[1]
+        assert inner.evaluate("document.getElementById('notices').hidden"), (lesson.id, index)
+        assert inner.evaluate("document.documentElement.lang") == lang
+        for key in step.highlight:
+            selector = f'[data-hide-key="{key}"].lesson-highlight, [data-field="{key}"].lesson-highlight'
+            assert frame.locator(selector).count() > 0, (lesson.id, index, key)
+        for key in step.hide:
+            hidden = inner.evaluate(
+                f"[...document.querySelectorAll('[data-hide-key={json.dumps(key)}]')]"
+                ".every((el) => el.classList.contains('is-hidden-by-teacher'))")
+            assert hidden, (lesson.id, index, key)
+        text = page.locator("#lesson-text").inner_text()
+        assert text.strip() and step.text.get(lang).split()[0].strip("*") in text
+        if index + 1 < len(lesson.steps):
+            page.keyboard.press("ArrowRight")

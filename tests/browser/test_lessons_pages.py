@@ -30,7 +30,8 @@ def test_every_step_opens_cleanly(page: Any, server_url: str, lesson: Lesson, la
         assert inner.evaluate("document.getElementById('notices').hidden"), (lesson.id, index)
         assert inner.evaluate("document.documentElement.lang") == lang
         for key in step.highlight:
-            selector = f'[data-hide-key="{key}"].lesson-highlight, [data-field="{key}"].lesson-highlight'
+            selector = (f'[data-hide-key="{key}"].lesson-highlight, '
+                        f'[data-field="{key}"].lesson-highlight')
             assert frame.locator(selector).count() > 0, (lesson.id, index, key)
         for key in step.hide:
             hidden = inner.evaluate(

@@ -29,7 +29,26 @@ let watcher = 0;
 let runToken = 0;
 
 const stepLink = (index) => `?${withModes(`lang=${data.lang}&step=${index + 1}`)}`;
-const instrumentLink = (step) => withModes(`${step.url}&embed=1`, { embed: false, present: isPresenting() });
+// On a wide screen the instrument is its projector layout (present=1 at 1280 px wide, scaled
+// to the stage: every plot in view); on a phone, its own narrow layout at full size.
+const VIRTUAL_WIDTH = 1280;
+const wideStage = () => $(".lesson-stage").clientWidth >= 640;
+const instrumentLink = (step) => withModes(`${step.url}&embed=1`, { embed: false, present: wideStage() });
+
+/** Size the instrument: scaled from a 1280-px-wide page to the stage, or native on a phone. */
+function fitFrame() {
+  const stage = $(".lesson-stage");
+  const iframe = $("#lesson-frame");
+  if (!wideStage()) {
+    stage.classList.remove("is-scaled");
+    iframe.style.cssText = "";
+    return;
+  }
+  const scale = stage.clientWidth / VIRTUAL_WIDTH;
+  const height = Math.max(stage.clientHeight - 24, 300) / scale;
+  stage.classList.add("is-scaled");
+  iframe.style.cssText = `width: ${VIRTUAL_WIDTH}px; height: ${height}px; transform: scale(${scale});`;
+}
 
 /* ---------- drawing a step ---------- */
 
@@ -240,6 +259,8 @@ function main() {
     });
   }
   document.addEventListener("keydown", (event) => key(event));
+  new ResizeObserver(fitFrame).observe($(".lesson-stage"));
+  fitFrame();
   document.documentElement.dataset.lesson = lesson.id;
   if (isEmbedded()) document.body.classList.add("lesson-embedded");
   show(data.step - 1);

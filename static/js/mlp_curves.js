@@ -156,10 +156,6 @@ export class GradientChart {
     Object.assign(layout.yaxis, logTicks(traces.flatMap((tr) => tr.customdata)));
     if (x.length) layout.xaxis.range = [0, Math.max(x[x.length - 1], 1)];
     if (this.kind === "loss" && divergedAt !== null) markDivergence(traces, layout, x, train, divergedAt);
-    layout.shapes = this.marks.map((at) => ({
-      type: "line", xref: "x", yref: "paper", x0: at, x1: at, y0: 0, y1: 1, name: "schedule-change",
-      line: { color: "#6b7280", width: 1.5, dash: "dash" },
-    }));
     await Plotly.react(this.el, traces, layout, CONFIG);
   }
 }

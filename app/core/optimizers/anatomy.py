@@ -40,31 +40,31 @@ def parts(optimizer: Optimizer, grad: Array, lr: float) -> dict[str, Array]:
     t = _t(optimizer)
     out: dict[str, Array] = {}
     if isinstance(optimizer, Nadam):
-        beta_1, beta_2 = float(optimizer.beta_1), float(optimizer.beta_2)  # type: ignore[arg-type]
+        beta_1, beta_2 = float(optimizer.beta_1), float(optimizer.beta_2)
         u_t = beta_1 * (1 - 0.5 * 0.96**t)
         u_t_1 = beta_1 * (1 - 0.5 * 0.96 ** (t + 1))
-        u_product = float(optimizer.u_product)  # type: ignore[arg-type]
+        u_product = float(optimizer.u_product)
         m, v = slots["momentum"], slots["velocity"]
         m_hat = u_t_1 * m / (1 - u_product * u_t_1) + (1 - u_t) * grad / (1 - u_product)
         v_hat = v / (1 - beta_2**t)
         out |= {"m_hat": m_hat, "v_hat": v_hat, "moment": -lr * m_hat,
-                "scale": 1 / (np.sqrt(v_hat) + float(optimizer.epsilon))}  # type: ignore[arg-type]
+                "scale": 1 / (np.sqrt(v_hat) + float(optimizer.epsilon))}
     elif isinstance(optimizer, Adam):  # AdamW too
-        beta_1, beta_2 = float(optimizer.beta_1), float(optimizer.beta_2)  # type: ignore[arg-type]
+        beta_1, beta_2 = float(optimizer.beta_1), float(optimizer.beta_2)
         m = slots["momentum"]
         v = slots["velocity_hat"] if optimizer.amsgrad else slots["velocity"]
         m_hat = m / (1 - beta_1**t)
         correction = np.sqrt(1 - beta_2**t)
         out |= {"m_hat": m_hat, "v_hat": v / (1 - beta_2**t), "moment": -lr * m_hat,
-                "scale": correction / (np.sqrt(v) + float(optimizer.epsilon))}  # type: ignore[arg-type]
+                "scale": correction / (np.sqrt(v) + float(optimizer.epsilon))}
     elif isinstance(optimizer, Adamax):
-        m_hat = slots["momentum"] / (1 - float(optimizer.beta_1) ** t)  # type: ignore[arg-type]
+        m_hat = slots["momentum"] / (1 - float(optimizer.beta_1) ** t)
         out |= {"m_hat": m_hat, "moment": -lr * m_hat,
-                "scale": 1 / (slots["norm"] + float(optimizer.epsilon))}  # type: ignore[arg-type]
+                "scale": 1 / (slots["norm"] + float(optimizer.epsilon))}
     elif isinstance(optimizer, Adagrad):
-        out["scale"] = 1 / np.sqrt(slots["accumulator"] + float(optimizer.epsilon))  # type: ignore[arg-type]
+        out["scale"] = 1 / np.sqrt(slots["accumulator"] + float(optimizer.epsilon))
     elif isinstance(optimizer, RMSprop):
-        denom = slots["velocity"] + float(optimizer.epsilon)  # type: ignore[arg-type]
+        denom = slots["velocity"] + float(optimizer.epsilon)
         if "average_gradient" in slots:
             denom = denom - slots["average_gradient"] ** 2
         out["scale"] = 1 / np.sqrt(denom)

@@ -334,10 +334,13 @@ export class Anatomy {
         type: "scatter", mode: "lines+markers", name: t("anatomy.ghost_label"), x: gx, y: gy, meta: { ghost: true },
         line: { color: COLOURS.ghost, width: 2.5, dash: "dot" }, marker: { size: 5, color: COLOURS.ghost, symbol: "circle-open" }, hoverinfo: "skip",
       });
+      // the label stays on the plot: on the side of the window's centre, above or below the end
+      const left = gx.at(-1) > (window[0] + window[1]) / 2;
+      const low = gy.at(-1) > (window[2] + window[3]) / 2;
       annotations.push({
         x: gx.at(-1), y: gy.at(-1), xref: "x", yref: "y", text: t("anatomy.ghost_label"), showarrow: false, name: "ghost",
-        xanchor: "left", xshift: 10, bgcolor: "rgba(255,255,255,0.9)", bordercolor: COLOURS.ghost, borderpad: 2,
-        font: { size: 14, color: "#374151" },
+        xanchor: left ? "right" : "left", yanchor: low ? "top" : "bottom", xshift: left ? -8 : 8, yshift: low ? -8 : 8,
+        bgcolor: "rgba(255,255,255,0.9)", bordercolor: COLOURS.ghost, borderpad: 2, font: { size: 13, color: "#374151" },
       });
     }
     const layout = this.plot.layout2d({ annotations, shapes, hovermode: false, dragmode: false });
@@ -345,16 +348,17 @@ export class Anatomy {
     layout.yaxis = { ...layout.yaxis, visible: false };
     this.layer.dataset.factor = String(factor);
     await Plotly.react(this.layer, traces, layout, { displayModeBar: false, responsive: true, staticPlot: true });
-    this.legend(factor, Boolean(step.parts.moment && pair(step.parts.moment)), pair(step.parts.scale));
+    this.legend(factor, Boolean(step.parts.moment && pair(step.parts.moment)), pair(step.parts.scale), Boolean(ghost?.steps.length));
   }
 
-  legend(factor, moment, scale) {
+  legend(factor, moment, scale, ghost) {
     const item = (colour, text, kind = "arrow") => h("li", { class: `anatomy-key anatomy-key-${kind}`, style: `--key-color: ${colour}` }, text);
     this.el.legend.replaceChildren(...[
       item(COLOURS.gradient, t("anatomy.arrow_gradient")),
       moment ? item(COLOURS.moment, t("anatomy.arrow_moment")) : null,
       scale ? item(COLOURS.scale, t("anatomy.arrow_scale"), "box") : null,
       item(COLOURS.step, t("anatomy.arrow_step")),
+      ghost ? item(COLOURS.ghost, t("anatomy.ghost_label"), "ghost") : null,
       factor !== 1 ? h("li", { class: "anatomy-factor" }, t("anatomy.arrows_scaled", { factor: formatNumber(factor, 3) })) : null,
     ].filter(Boolean));
   }

@@ -144,11 +144,12 @@ export class Anatomy {
       let button = card.querySelector(".explain-button");
       if (!button) {
         const name = styles[i]?.label ?? "";
-        button = h("button", { type: "button", class: "link-button explain-button", "data-explain": String(i), title: t("anatomy.explain_title", { name }) }, t("anatomy.explain"));
+        button = h("button", { type: "button", class: "link-button explain-button", "data-explain": String(i), "data-hide-key": "anatomy", title: t("anatomy.explain_title", { name }) }, t("anatomy.explain"));
         button.addEventListener("click", () => this.open(i));
         card.querySelector(".card-head")?.insertBefore(button, card.querySelector(".card-head .switch"));
       }
       button.setAttribute("aria-pressed", String(this.state.explain === i));
+      button.classList.toggle("is-hidden-by-teacher", (this.state.hide ?? []).includes("anatomy"));
     }
   }
 
@@ -335,13 +336,8 @@ export class Anatomy {
         line: { color: COLOURS.ghost, width: 2.5, dash: "dot" }, marker: { size: 5, color: COLOURS.ghost, symbol: "circle-open" }, hoverinfo: "skip",
       });
       // the label stays on the plot: on the side of the window's centre, above or below the end
-      const left = gx.at(-1) > (window[0] + window[1]) / 2;
-      const low = gy.at(-1) > (window[2] + window[3]) / 2;
-      annotations.push({
-        x: gx.at(-1), y: gy.at(-1), xref: "x", yref: "y", text: t("anatomy.ghost_label"), showarrow: false, name: "ghost",
-        xanchor: left ? "right" : "left", yanchor: low ? "top" : "bottom", xshift: left ? -8 : 8, yshift: low ? -8 : 8,
-        bgcolor: "rgba(255,255,255,0.9)", bordercolor: COLOURS.ghost, borderpad: 2, font: { size: 13, color: "#374151" },
-      });
+      // (on a phone-sized plot the panel's legend names the dotted path instead)
+      if (this.layer.clientWidth >= 500) annotations.push(this.ghostLabel(gx.at(-1), gy.at(-1), window));
     }
     const layout = this.plot.layout2d({ annotations, shapes, hovermode: false, dragmode: false });
     layout.xaxis = { ...layout.xaxis, visible: false };
@@ -349,6 +345,16 @@ export class Anatomy {
     this.layer.dataset.factor = String(factor);
     await Plotly.react(this.layer, traces, layout, { displayModeBar: false, responsive: true, staticPlot: true });
     this.legend(factor, Boolean(step.parts.moment && pair(step.parts.moment)), pair(step.parts.scale), Boolean(ghost?.steps.length));
+  }
+
+  ghostLabel(x, y, window) {
+    const left = x > (window[0] + window[1]) / 2;
+    const low = y > (window[2] + window[3]) / 2;
+    return {
+      x, y, xref: "x", yref: "y", text: t("anatomy.ghost_label"), showarrow: false, name: "ghost",
+      xanchor: left ? "right" : "left", yanchor: low ? "top" : "bottom", xshift: left ? -8 : 8, yshift: low ? -8 : 8,
+      bgcolor: "rgba(255,255,255,0.9)", bordercolor: COLOURS.ghost, borderpad: 2, font: { size: 13, color: "#374151" },
+    };
   }
 
   legend(factor, moment, scale, ghost) {

@@ -80,6 +80,7 @@ export class Tuner {
         h("tbody", {}, rows))),
       h("p", { class: "hint" }, t("tune.note")), apply);
     this.box.hidden = false;
+    this.box.scrollIntoView?.({ block: "nearest" });
   }
 
   hide() {

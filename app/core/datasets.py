@@ -285,3 +285,8 @@ DATASETS: dict[str, DatasetInfo] = {
     "reg_gauss": DatasetInfo(reg_gauss, "regression", 0,
                              {"es": "Gaussianas (regresión)", "en": "Multi-Gaussian (regression)"}),
 }
+
+
+def train_size(samples: int, train_ratio: float) -> int:
+    """How many of ``samples`` points the training split gets (see ``_train_size``)."""
+    return _train_size(samples, train_ratio)

@@ -19,7 +19,7 @@ from app.routes.deps import SettingsDep
 from app.routes.security import framing_headers
 from app.schema.map_experiment import MapExperiment
 from app.schema.mlp_experiment import MlpExperiment
-from app.schema.page_links import VIEW_KEYS, read_surface_link
+from app.schema.page_links import SURFACE_VIEW_KEYS, VIEW_KEYS, read_surface_link
 from app.schema.served import map_schema, mlp_schema, page_default_mlp, surface_schema
 from app.schema.surface_experiment import SurfaceView
 from app.schema.url_codec import Notice, decode
@@ -62,9 +62,9 @@ async def surface_page(
     """The surface race, restored from the link."""
     query = dict(request.query_params)
     lang = negotiate(query.get("lang"), accept_language)
-    view_keys = {"sp", "view", "hide"}
     experiment, notices = read_surface_link(query)
-    view, view_notices = decode(SurfaceView, {k: v for k, v in query.items() if k in view_keys},
+    view, view_notices = decode(SurfaceView, {k: v for k, v in query.items()
+                                              if k in SURFACE_VIEW_KEYS},
                                 SurfaceView())
     data = {
         "schema": surface_schema().model_dump(mode="json"),

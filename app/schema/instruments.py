@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.schema.invalid import invalid
 from app.schema.optimizer_spec import MAX_LEARNING_RATE, MIN_LEARNING_RATE, ScheduleSpec
-from app.schema.surface_experiment import RunSpec, SurfaceExperiment
+from app.schema.surface_experiment import MAX_RUNS, RunSpec, SurfaceExperiment
 
 MAX_SCHEDULE_STEPS = 100_000
 """The longest curve ``/api/schedule`` draws (an MLP run's updates may exceed a race's)."""
@@ -15,6 +15,13 @@ MAX_SCHEDULE_STEPS = 100_000
 
 class ExplainExperiment(SurfaceExperiment):
     """A race of exactly one run, explained update by update."""
+
+    run_index: int = Field(
+        0, ge=0, lt=MAX_RUNS, description="the run's place in its race: with noise, run i of a "
+        "race draws from generator [seed, i], so explaining it needs its index")
+    bias_correction: bool = Field(
+        True, description="false: step Adam, AdamW, Adamax or Nadam without bias correction "
+        "(the ghost path; not Keras). Other optimizers have none to remove.")
 
     @field_validator("runs")
     @classmethod

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from app.schema.surface_experiment import SurfaceExperiment, page_default_experiment
-from app.schema.url_codec import Notice, decode
+from app.schema.surface_experiment import SurfaceExperiment, SurfaceView, page_default_experiment
+from app.schema.url_codec import Notice, decode, url_key
 
-VIEW_KEYS = ("embed", "hide", "lang", "present", "sp", "view")
+SURFACE_VIEW_KEYS = tuple(url_key(SurfaceView, name) for name in SurfaceView.model_fields)
+"""The link keys of the surface page's view (speed, contour/3D, hidden controls, anatomy…)."""
+VIEW_KEYS = tuple(sorted({"embed", "lang", "present", *SURFACE_VIEW_KEYS}))
 """Link keys that shape how a page looks, not what it computes."""
 
 

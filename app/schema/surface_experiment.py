@@ -124,6 +124,12 @@ class SurfaceView(BaseModel):
                          slider_max=2000)
     view: Literal["contour", "3d"] = param("contour", url="view", control="select")
     hide: list[str] = param(list, url="hide", max_length=64)
+    explain: int | None = param(None, url="ex", ge=0, lt=MAX_RUNS, control="none",
+                                description="the run the anatomy panel explains (index)")
+    explain_step: int = param(1, url="exk", ge=1, le=MAX_STEPS, control="none",
+                              description="the update the anatomy panel shows")
+    ghost: bool = param(False, url="gh", control="none",
+                        description="draw the path without bias correction (not Keras)")
 
 
 PAGE_LEARNING_RATES: Mapping[str, float] = MappingProxyType(

@@ -8,6 +8,7 @@
 import { control, h, select, slider, uid } from "./controls.js";
 import { t } from "./i18n.js";
 import { kerasCode } from "./keras_code.js";
+import { ScheduleChart } from "./schedule_chart.js";
 import { applies, fieldByName } from "./state.js";
 
 /** The symbols the update rules use, shown next to the Keras argument names. */
@@ -156,8 +157,10 @@ export function scheduleSection(fields, ctx, refreshCode) {
     hint.textContent = t(`schedule_hint.${schedule().name}`);
   }
   showParams();
+  // lr(t) of this run, from the server's schedule code (ctx.scheduleRequest: {url, body})
+  const chart = ctx.scheduleRequest ? new ScheduleChart(ctx.scheduleRequest) : null;
   return h("fieldset", { class: "group" }, h("legend", {}, t("card.schedule_legend")),
-    chooser.el, hint, h("div", { class: "hp-grid" }, params.map((p) => p.el)));
+    chooser.el, hint, h("div", { class: "hp-grid" }, params.map((p) => p.el)), chart?.el);
 }
 
 export function clippingSection(fields, ctx, refreshCode) {

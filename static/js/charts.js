@@ -101,10 +101,16 @@ export class LossChart {
     this.runs = [];
     this.best = null;
     this.revision = 0;
+    this.marks = [];
   }
 
   setRuns(runs) {
     this.runs = runs;
+  }
+
+  /** Dashed vertical lines `[{x, color}]`: where a run's piecewise schedule changes the rate. */
+  setMarks(marks) {
+    this.marks = marks;
   }
 
   /** Choose the scale from the surface: log of f − f* if f* is known, else linear f. */
@@ -171,6 +177,10 @@ export class LossChart {
       margin: { l: 78, r: 18, t: 10, b: 54 }, showlegend: false, datarevision: this.revision,
       font: { family: FONT, size: 15 }, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "#ffffff",
       hovermode: "closest", annotations: notes,
+      shapes: this.marks.map(({ x, color }) => ({
+        type: "line", xref: "x", yref: "paper", x0: x, x1: x, y0: 0, y1: 1, name: "schedule-change",
+        line: { color, width: 1.5, dash: "dash" },
+      })),
       xaxis: { ...axis(t("loss.step")), range: undefined, autorange: true, showgrid: true, gridcolor: "#eef0f3", rangemode: "tozero" },
       yaxis: {
         ...axis(log ? t("loss.axis_gap") : "f"), range: range ?? undefined, autorange: !range,

@@ -50,6 +50,12 @@ export class CurveChart {
   constructor(el, kind) {
     this.el = el;
     this.kind = kind; // "loss" | "metric"
+    this.marks = [];
+  }
+
+  /** Dashed vertical lines at epochs `xs`: where a piecewise schedule changes the rate. */
+  setMarks(xs) {
+    this.marks = xs;
   }
 
   /** `divergedAt`: the epoch a diverged run stopped at (null while it has not diverged). */
@@ -86,6 +92,10 @@ export class CurveChart {
     }
     if (x.length) layout.xaxis.range = [0, Math.max(x[x.length - 1], 1)];
     if (this.kind === "loss" && divergedAt !== null) markDivergence(traces, layout, x, train, divergedAt);
+    layout.shapes = this.marks.map((at) => ({
+      type: "line", xref: "x", yref: "paper", x0: at, x1: at, y0: 0, y1: 1, name: "schedule-change",
+      line: { color: "#6b7280", width: 1.5, dash: "dash" },
+    }));
     await Plotly.react(this.el, traces, layout, CONFIG);
   }
 }

@@ -56,6 +56,7 @@ export function buildOptimizerPanel(container, ctx) {
   const cardCtx = {
     catalog: ctx.catalog,
     getRun: () => ctx.spec(),
+    scheduleRequest: ctx.scheduleRequest,
     onChange: (patch, commit) => { if (commit) ctx.onChange(patch); },
   };
 

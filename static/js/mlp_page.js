@@ -21,6 +21,7 @@ import { Run, TrainingStream } from "./mlp_run.js";
 import { MlpView } from "./mlp_view.js";
 import { $, bootPage, markReady, showErrorBanner, wireClassroom } from "./page.js";
 import { bindPlayer } from "./player.js";
+import { refreshCharts, ScheduleMarks } from "./schedule_chart.js";
 import { clone, encodePairs, queryString } from "./state.js";
 import { copyText, toast } from "./ui.js";
 
@@ -54,6 +55,18 @@ Object.defineProperty(debug, "run", { get: () => run });
 document.addEventListener("descenso:layout", () => draws.queue()); // a mode or tab change (present.js)
 
 /* ---------- the panels, told of every change ---------- */
+
+// The loss chart's dashed lines where a piecewise schedule changes the rate (server's curve).
+const scheduleMarks = new ScheduleMarks(
+  () => (state.experiment.optimizer.schedule?.name === "piecewise"
+    ? [{ request: { url: "/api/mlp/schedule", body: state.experiment }, color: "#6b7280" }] : []),
+  (marks) => { view.lossChart.setMarks(marks.map((m) => m.x)); draws.queue(); });
+store.subscribe((changes) => {
+  if (!changes.experiment) return;
+  refreshCharts();
+  scheduleMarks.update();
+});
+scheduleMarks.update();
 
 store.subscribe((changes, meta) => {
   if (meta.network) network.build();

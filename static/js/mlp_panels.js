@@ -42,6 +42,7 @@ export function buildPanels({ store, schema, onSpeed }) {
   const optimizerCtx = {
     fields: fieldByName(fields, "optimizer").fields, catalog: schema.optimizers,
     spec: () => state.experiment.optimizer,
+    scheduleRequest: () => ({ url: "/api/mlp/schedule", body: state.experiment }),
     onSwitch: (name) => {
       patch({ optimizer: switchOptimizer(state.experiment.optimizer, name, schema.optimizers) });
       panels.optimizer = buildOptimizerPanel($("#optimizer-controls"), optimizerCtx);

@@ -4,6 +4,7 @@
  * loss chart, legend and summary. Frames are drawn at most once per animation frame.
  */
 
+import { Anatomy } from "./anatomy.js";
 import { LossChart } from "./charts.js";
 import { applyHidden } from "./classroom.js";
 import { slider } from "./controls.js";
@@ -15,10 +16,12 @@ import { bindPlayer } from "./player.js";
 import { RunChips } from "./present.js";
 import { buildRaceControls } from "./race_controls.js";
 import { clone, fieldByName, pageQuery } from "./state.js";
+import { refreshCharts, ScheduleMarks } from "./schedule_chart.js";
 import { renderLegend, renderSummary } from "./summary.js";
 import { SurfacePlot } from "./surface_plot.js";
 import { SurfaceRunner } from "./surface_runner.js";
-import { RunCards } from "./surface_runs.js";
+import { RunCards, scheduleRequest } from "./surface_runs.js";
+import { Tuner } from "./tune.js";
 
 const { data, schema, store, debug } = bootPage({
   state: (d) => ({ experiment: clone(d.experiment), view: clone(d.view) }),
@@ -58,12 +61,30 @@ const chips = new RunChips({
 });
 store.subscribe(() => chips.render());
 
+// The instruments (issue 11): anatomy of one run's update, lr(t) charts and the loss chart's
+// schedule changes, tuned learning rates. Each redraws from the store after the cards and chips.
+const anatomy = new Anatomy({
+  store, schema, plot, layer: $("#surface-plot [data-layer=anatomy]"), panel: $("#anatomy"),
+  cards: $("#cards"), styles: () => cards.styles(),
+});
+const scheduleMarks = new ScheduleMarks(
+  () => cards.styles().flatMap((style, i) => (style.enabled && state.experiment.runs[i].schedule.name === "piecewise"
+    ? [{ request: scheduleRequest(state.experiment, i, schema), color: style.color }] : [])),
+  (marks) => { loss.setMarks(marks); draws.queue(); });
+const tuner = new Tuner({
+  store, button: $("#btn-tune"), box: $("#tune-results"), cards: $("#cards"), chips: $("#chips"),
+  styles: () => cards.styles(), onError: (title, errors) => showErrorBanner($("#race-error"), title, errors),
+});
+store.subscribe(() => { refreshCharts(); scheduleMarks.update(); });
+Object.assign(debug, { anatomy, tuner });
+
 /** A typed formula is checked by the race first: its grid is fetched once the race starts. */
 async function loadGrid() {
   const answer = await grids.load(state.experiment);
   if (!answer?.grid || answer.grid === shownGrid) return;
   shownGrid = answer.grid;
   await plot.setGrid(shownGrid);
+  anatomy.render();
   loss.setSurface(shownGrid.surface);
   $("#formula-readout").textContent = `f(x, y) = ${shownGrid.surface.formula}`;
   draws.queue();
@@ -192,6 +213,8 @@ async function main() {
   buildViewToggle();
   cards.build();
   chips.render();
+  anatomy.decorateCards();
+  scheduleMarks.update();
   buildClassroom();
   applyHidden(document, state.view.hide);
   store.writeLink();

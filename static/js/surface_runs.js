@@ -39,6 +39,14 @@ export function newRun(schema, name) {
   return run;
 }
 
+/** The body of POST /api/schedule for run `i` over the race's steps (null once it is gone). */
+export function scheduleRequest(experiment, i, schema) {
+  const run = experiment.runs[i];
+  if (!run) return null;
+  const learningRate = run.learning_rate ?? schema.optimizers[run.optimizer].defaults.learning_rate;
+  return { url: "/api/schedule", body: { learning_rate: learningRate, schedule: run.schedule, steps: experiment.steps } };
+}
+
 /**
  * The cards column and the "add optimizer" menu (its options: the schema's optimizer names).
  * Patches go through `store`: `{experiment: {runs}}` with meta `{runs: true}` when the list
@@ -87,6 +95,7 @@ export class RunCards {
     const cards = runs.map((_, i) => buildCard(i, {
       fields: this.runsField.fields, catalog: this.schema.optimizers, style: styles[i],
       getRun: () => this.runs()[i],
+      scheduleRequest: () => scheduleRequest(this.store.state.experiment, i, this.schema),
       canRemove: runs.length > 1,
       onRemove: () => this.setRuns(this.runs().filter((__, k) => k !== i)),
       onChange: (patch, commit) => {

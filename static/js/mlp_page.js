@@ -178,7 +178,7 @@ function buildHeader() {
     button.addEventListener("click", async () => {
       button.disabled = true;
       try {
-        await downloadScript(button.dataset.export, state.experiment);
+        await downloadScript(button.dataset.export, state.experiment, data.lang);
         toast(t("mlp.script_downloaded"));
       } catch (error) {
         toast(t("mlp.script_failed", { reason: error.message }));

@@ -14,6 +14,7 @@ from typing import Any
 
 from app.i18n.catalog import translate
 from tests.browser.helpers import open_ready, query_dict, wait_for
+from tests.browser.test_map_page import READY_JS as MAP_READY
 from tests.browser.test_surface_page import open_page as open_surface
 
 ENGLISH = ("input", "should", "must", "invalid", "allowed", "column", "greater", "less", "than",
@@ -124,6 +125,18 @@ def test_spanish_map_link_with_bad_formula(page: Any, server_url: str) -> None:
     notices = page.locator("#notices").inner_text()
     assert es("error.formula_name", token="foo", column=3) in notices
     assert es("error.less_than_equal", le=200) in notices
+    assert_no_english(visible_text(page))
+
+
+def test_spanish_map_of_a_formula_undefined_at_the_start_says_so(page: Any,
+                                                                  server_url: str) -> None:
+    open_ready(page, f"{server_url}/map?lang=es&f=custom&expr=sqrt(x)%2By%5E2&x0=-1,1"
+                     "&nx=6&ny=4&n=20", MAP_READY)
+    said = es("run.undefined_start", x=-1, y=1)
+    assert page.locator("#map-summary").inner_text() == said
+    hover = page.evaluate("""() => document.getElementById('map-plot').data
+      .find((trace) => trace.name === 'map').text[0][0]""")
+    assert said in hover and es("summary.diverged_at", step=0) not in hover
     assert_no_english(visible_text(page))
 
 

@@ -216,7 +216,7 @@ function main() {
   showStory(story);
   buildPresetPicker($("#preset-select"), { lang: data.lang, hide: () => state.hide, current: story });
   buildHeader();
-  buildPanels({ store, schema, onSpeed: (v) => stream.speed(v) });
+  buildPanels({ store, schema, onSpeed: (v) => stream.speed(v), debug });
   network.build();
   wireClassroom(store, {
     hide: (s) => s.hide, patchFor: (list) => ({ hide: list }), onChange: () => draws.queue(),

@@ -16,7 +16,8 @@ from app.schema.optimizer_spec import CLIPPING, HYPERPARAMETERS, ScheduleName
 from app.schema.surface_experiment import SurfaceExperiment
 
 ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = sorted((ROOT / "templates").glob("*.html"))
+TEMPLATES = [*sorted((ROOT / "templates").glob("*.html")),
+             *sorted((ROOT / "app" / "export" / "templates").rglob("*.j2"))]  # script comments
 SCRIPTS = sorted((ROOT / "static" / "js").glob("*.js"))
 # t("key") / t('key') in Jinja and JS, and data-i18n="key" attributes. Keys built at run time
 # (template literals, Jinja concatenation) end in "." here and are checked as families below.

@@ -14,25 +14,27 @@ from __future__ import annotations
 
 from app.export.layers import keras_network
 from app.export.optimizers import keras_optimizer
-from app.export.payload import ARRAY_DECODER, data_section, describe, plan_export
+from app.export.payload import SCRIPT_LANGUAGE, array_decoder, data_section, describe, plan_export
 from app.export.render import render
 from app.export.schedules import keras_schedule
 from app.schema.mlp_experiment import MlpExperiment
 
 
-def keras_script(experiment: MlpExperiment, epochs: int | None = None) -> str:
+def keras_script(experiment: MlpExperiment, epochs: int | None = None,
+                 lang: str = SCRIPT_LANGUAGE) -> str:
     """The Python source of a Keras 3 script reproducing ``epochs`` epochs of the experiment
-    (default: the experiment's epochs, at most 200)."""
-    plan = plan_export(experiment, epochs)
+    (default: the experiment's epochs, at most 200), commented in ``lang``."""
+    plan = plan_export(experiment, epochs, lang)
     schedule = keras_schedule(plan)
     network = keras_network(plan.training.model.layers)
     return render(
         "keras_script.py.j2",
+        lang,
         description=describe(plan),
         seed=experiment.seed,
         dtype=experiment.dtype,
         batch_size=experiment.batch_size,
-        classes=[schedule.class_source] if schedule.class_source else [],
+        classes=[render(schedule.class_template, lang)] if schedule.class_template else [],
         definitions=network.definitions,
         n_inputs=plan.training.x_train.shape[1],
         layers=network.lines,
@@ -40,6 +42,6 @@ def keras_script(experiment: MlpExperiment, epochs: int | None = None) -> str:
         optimizer_line=keras_optimizer(plan, schedule.learning_rate),
         loss=plan.training.loss_name,
         n_classes=plan.n_classes if plan.task == "multiclass" else 0,
-        array_decoder=ARRAY_DECODER,
+        array_decoder=array_decoder(lang),
         data_section=data_section(plan),
     )

@@ -16,8 +16,9 @@ from app.core.nn.activations import ActivationFunction
 from app.core.nn.constraints import Constraint
 from app.core.nn.initializers import Initializer, make_initializer
 from app.core.nn.regularizers import L1L2
-from app.export.payload import literal, py_float
+from app.export.payload import SCRIPT_LANGUAGE, literal, py_float
 from app.export.render import ExportTable
+from app.i18n.catalog import translate
 
 
 @dataclass(frozen=True)
@@ -77,12 +78,12 @@ class InitializerExport:
         args = ", ".join(f"{k}={literal(v)}" for k, v in config.items())
         return f"keras.initializers.{self.keras_class}({args})"
 
-    def torch(self, initializer: Initializer) -> str:
-        """The comment beside the nn.Linear."""
+    def torch(self, initializer: Initializer, lang: str = SCRIPT_LANGUAGE) -> str:
+        """The comment beside the nn.Linear, in ``lang``."""
         config = initializer.get_config()
         name = str(config.pop("name"))
         if name != "variance_scaling":
-            return f"{name} initializer"
+            return translate(lang, "script.initializer", name=name)
         return f"{self.keras_class}(" + ", ".join(f"{k}={v}" for k, v in config.items()) + ")"
 
 

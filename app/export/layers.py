@@ -14,7 +14,7 @@ from app.export.layer_parts import (
     constraint_export,
     initializer_export,
 )
-from app.export.payload import py_call, py_float
+from app.export.payload import SCRIPT_LANGUAGE, py_call, py_float
 from app.export.render import ExportTable
 
 
@@ -35,6 +35,7 @@ class TorchNetwork:
     penalties: list[tuple[int, float, float]] = field(default_factory=list)
     max_norms: list[tuple[int, float]] = field(default_factory=list)
     width: int = 0
+    lang: str = SCRIPT_LANGUAGE  # the language of the comments
 
     def add(self, line: str) -> None:
         self.lines.append(line)
@@ -74,7 +75,7 @@ def _keras_dense(layer: Layer, net: KerasNetwork) -> None:
 
 def _torch_dense(layer: Layer, net: TorchNetwork) -> None:
     assert isinstance(layer, Dense)
-    note = initializer_export(layer.kernel_initializer).torch(layer.kernel_initializer)
+    note = initializer_export(layer.kernel_initializer).torch(layer.kernel_initializer, net.lang)
     index = len(net.lines)
     net.add(py_call("nn.Linear", [str(layer.input_dim), str(layer.units)]
                     + ([] if layer.use_bias else ["bias=False"]), 8, ",")
@@ -145,8 +146,8 @@ def keras_network(layers: list[Layer]) -> KerasNetwork:
     return net
 
 
-def torch_network(layers: list[Layer]) -> TorchNetwork:
-    net = TorchNetwork()
+def torch_network(layers: list[Layer], lang: str = SCRIPT_LANGUAGE) -> TorchNetwork:
+    net = TorchNetwork(lang=lang)
     for layer in layers:
         LAYER_EXPORTS[type(layer).__name__].torch(layer, net)
     return net

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from app.core.optimizer import Optimizer
 from app.core.optimizers import KERAS_CLASS
 from app.core.schedules import Schedule
-from app.export.payload import ExportPlan, kwarg, py_call, py_float, scalar
-from app.export.render import ExportTable, render, render_macro
+from app.export.payload import SCRIPT_LANGUAGE, ExportPlan, kwarg, py_call, py_float, scalar
+from app.export.render import ExportTable, note_item, render, render_macro
 
 NOT_HYPERPARAMETERS = ("run_axes", "learning_rate", "weight_decay", "clipnorm", "clipvalue",
                        "global_clipnorm")
@@ -28,8 +28,8 @@ NOT_HYPERPARAMETERS = ("run_axes", "learning_rate", "weight_decay", "clipnorm", 
 class OptimizerExport:
     """``torch_class``, defined by the template ``torch_template``, writes Keras' update out;
     ``torch_sgd``: torch.optim.SGD is Keras' rule at momentum 0 or a constant learning rate;
-    ``keras_first``: the Keras arguments written first, in this order; ``note``: more for the
-    torch script's docstring."""
+    ``keras_first``: the Keras arguments written first, in this order; ``note``: the catalog key
+    of one more item for the torch script's docstring."""
 
     torch_class: str
     torch_template: str
@@ -53,8 +53,7 @@ OPTIMIZER_EXPORTS = ExportTable("optimizer", "app.export.optimizers.OPTIMIZER_EX
     "adamw": OptimizerExport(
         "KerasAdam", "torch/optimizers/keras_adam.py.j2",
         keras_first=("learning_rate", "weight_decay"),  # Keras: AdamW(learning_rate, weight_decay)
-        note="\n  AdamW is Adam plus the decoupled weight decay in decay_weights() "
-             "(torch.optim.AdamW\n  decays the same way but has torch Adam's epsilon)."),
+        note="script.note_adamw"),
     "lion": OptimizerExport("KerasLion", "torch/optimizers/keras_lion.py.j2"),
 })
 
@@ -92,30 +91,30 @@ def torch_optimizer(plan: ExportPlan) -> TorchOptimizer:
         if momentum == 0.0 or not isinstance(optimizer.learning_rate, Schedule):
             args += ([] if momentum == 0.0 else
                      [f"momentum={py_float(momentum)}", f"nesterov={config['nesterov']}"])
-            note = ("- SGD: torch.optim.SGD" + (
-                "; its momentum buffer sums gradients (Keras' sums steps), the same path "
-                "at a\n  constant learning rate." if momentum else "."))
+            note = note_item(plan.t("script.note_sgd_momentum" if momentum else "script.note_sgd"))
             return TorchOptimizer("", py_call("optimizer = torch.optim.SGD", args, 4), note)
     args += [f"{key}={value!r}" if isinstance(value, bool)
              else f"{key}={py_float(scalar(value))}" for key, value in config.items()]
-    note = (f"- {KERAS_CLASS[name]}: the Keras update in {entry.torch_class}; its docstring "
-            f"says how torch.optim's class differs.{entry.note}")
-    return TorchOptimizer(render(entry.torch_template),
+    note = note_item(plan.t("script.note_optimizer", keras_class=KERAS_CLASS[name],
+                            torch_class=entry.torch_class))
+    if entry.note:
+        note += "\n" + note_item(plan.t(entry.note))
+    return TorchOptimizer(render(entry.torch_template, plan.lang),
                           py_call(f"optimizer = {entry.torch_class}", args, 4), note)
 
 
-def torch_clipping(optimizer: Optimizer) -> str:
+def torch_clipping(optimizer: Optimizer, lang: str = SCRIPT_LANGUAGE) -> str:
     """``def clip_gradients(params)`` for Keras' clipvalue, clipnorm or global_clipnorm ("")."""
     for clip in ("clipvalue", "clipnorm", "global_clipnorm"):
         value = getattr(optimizer, clip)
         if value is not None:
-            return render_macro("torch/helpers.py.j2", clip, c=py_float(scalar(value)))
+            return render_macro("torch/helpers.py.j2", clip, lang, c=py_float(scalar(value)))
     return ""
 
 
-def torch_weight_decay(optimizer: Optimizer) -> str:
+def torch_weight_decay(optimizer: Optimizer, lang: str = SCRIPT_LANGUAGE) -> str:
     """``def decay_weights(params, lr)``: Keras' decoupled weight decay ("" without)."""
     if optimizer.weight_decay is None:
         return ""
-    return render_macro("torch/helpers.py.j2", "decay_weights",
+    return render_macro("torch/helpers.py.j2", "decay_weights", lang,
                         weight_decay=py_float(scalar(optimizer.weight_decay)))

@@ -4,7 +4,8 @@
 the feature transform, the initial weights (Keras ``get_weights()`` order) and the minibatch order
 of each exported epoch, drawn from the training's own shuffle stream with ``train_epoch``'s rule.
 ``py_array`` writes an array as a call of the script's ``array(dtype, shape, data)`` decoder:
-base64 of its little-endian bytes, so every float arrives bit for bit.
+base64 of its little-endian bytes, so every float arrives bit for bit. The plan carries the
+language of the script's comments (``lang``, the catalogs' ``script.*`` strings).
 """
 
 from __future__ import annotations
@@ -17,17 +18,20 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from app.i18n.catalog import translate
 from app.jobs.mlp_training import MlpTraining
 from app.schema.mlp_experiment import MlpExperiment
 
 MAX_EXPORT_EPOCHS = 200
 BASE64_LINE = 100
+SCRIPT_LANGUAGE = "en"
+"""The language of a script's comments when the request names none (API clients)."""
 
-ARRAY_DECODER = '''\
-def array(dtype, shape, data):
-    """An array embedded in this file: base64 of its little-endian bytes."""
-    return np.frombuffer(base64.b64decode(data), dtype=dtype).reshape(shape).copy()
-'''
+
+def array_decoder(lang: str = SCRIPT_LANGUAGE) -> str:
+    """The script's ``array(dtype, shape, data)``, its docstring in ``lang``."""
+    return (f'''def array(dtype, shape, data):\n    """{translate(lang, "script.array_doc")}"""\n'''
+            "    return np.frombuffer(base64.b64decode(data), dtype=dtype).reshape(shape).copy()\n")
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,11 @@ class ExportPlan:
     training: MlpTraining
     epochs: int
     batch_orders: NDArray[np.int64]  # (epochs, n_train): the permutation used in each epoch
+    lang: str = SCRIPT_LANGUAGE  # the language of the comments
+
+    def t(self, key: str, **params: Any) -> str:
+        """A comment's text in the plan's language."""
+        return translate(self.lang, key, **params)
 
     @property
     def task(self) -> str:
@@ -48,8 +57,10 @@ class ExportPlan:
         return self.training.data.n_classes
 
 
-def plan_export(experiment: MlpExperiment, epochs: int | None = None) -> ExportPlan:
-    """The plan for ``epochs`` epochs (default: the experiment's, at most MAX_EXPORT_EPOCHS)."""
+def plan_export(experiment: MlpExperiment, epochs: int | None = None,
+                lang: str = SCRIPT_LANGUAGE) -> ExportPlan:
+    """The plan for ``epochs`` epochs (default: the experiment's, at most MAX_EXPORT_EPOCHS),
+    commented in ``lang``."""
     if epochs is None:
         epochs = min(experiment.epochs, MAX_EXPORT_EPOCHS)
     if isinstance(epochs, bool) or not 1 <= epochs <= MAX_EXPORT_EPOCHS:
@@ -59,7 +70,7 @@ def plan_export(experiment: MlpExperiment, epochs: int | None = None) -> ExportP
     # MlpTraining.train_epoch's rule, on its own stream (tests check that the two agree)
     orders = [training.shuffle_rng.permutation(n) if experiment.shuffle else np.arange(n)
               for _ in range(epochs)]
-    return ExportPlan(experiment, training, epochs, np.asarray(orders, dtype=np.int64))
+    return ExportPlan(experiment, training, epochs, np.asarray(orders, dtype=np.int64), lang)
 
 
 def py_float(value: float) -> str:
@@ -87,18 +98,18 @@ def py_index_array(name: str, values: NDArray[np.integer[Any]]) -> str:
 def data_section(plan: ExportPlan) -> str:
     """The embedded arrays: data after the feature transform, initial weights, batch orders."""
     t = plan.training
-    labels = "class indices" if plan.task == "multiclass" else "targets"
+    labels = plan.t("script.labels_classes" if plan.task == "multiclass"
+                    else "script.labels_targets")
     parts = [
         "# " + "-" * 96 + "\n",
-        _comment(f"Embedded data: features {', '.join(plan.experiment.features)} "
-                 f"(after the playground's feature transform), {labels}."),
+        comment(plan.t("script.data_comment", features=", ".join(plan.experiment.features),
+                       labels=labels)),
         py_array("X_TRAIN", t.x_train),
         py_array("Y_TRAIN", _labels(t.y_train, plan.task)),
         py_array("X_TEST", t.x_test),
         py_array("Y_TEST", _labels(t.y_test, plan.task)),
         "\n",
-        _comment("The playground's initial weights, in Keras get_weights() order (per layer: "
-                 "kernel, bias; BatchNormalization: gamma, beta, moving_mean, moving_variance)."),
+        comment(plan.t("script.weights_comment")),
     ]
     names = []
     for i, w in enumerate(t.initial_weights):
@@ -107,14 +118,14 @@ def data_section(plan: ExportPlan) -> str:
     head = "INITIAL_WEIGHTS = ["
     parts.append(textwrap.fill(", ".join(names), 99, initial_indent=head,
                                subsequent_indent=" " * len(head)) + "]\n")
-    parts.append("\n# The permutation of the training set used in each epoch "
-                 "(row k: epoch k + 1).\n")
+    parts.append("\n" + comment(plan.t("script.orders_comment")))
     parts.append(py_index_array("BATCH_ORDERS", plan.batch_orders))
     return "".join(parts)
 
 
-def _comment(text: str) -> str:
-    return "".join(f"# {line}\n" for line in textwrap.wrap(text, 96))
+def comment(text: str, indent: str = "") -> str:
+    """``text`` as ``#`` comment lines at ``indent``, wrapped at 96 columns."""
+    return "".join(f"{indent}# {line}\n" for line in textwrap.wrap(text, 96 - len(indent)))
 
 
 def _labels(y: NDArray[Any], task: str) -> NDArray[Any]:
@@ -127,14 +138,15 @@ def describe(plan: ExportPlan) -> str:
     """Lines of the script's docstring that say which experiment it reproduces."""
     e = plan.experiment
     d = e.dataset
-    data = (f"{d.name}, {d.samples} samples, noise {d.noise:g}, train_ratio {d.train_ratio:g}, "
-            f"data seed {d.seed}" if d.name != "csv" else f"csv, {len(d.points or [])} points")
-    text = (f"Data: {data}; {len(plan.training.x_train)} training and "
-            f"{len(plan.training.x_test)} test points. "
-            f"Features: {', '.join(e.features)}. Loss: {e.resolved_loss()}. "
-            f"dtype: {e.dtype}. "
-            f"Batch size {e.batch_size}, {plan.epochs} epochs "
-            f"({plan.training.steps_per_epoch} steps each), shuffle={e.shuffle}, seed {e.seed}.")
+    # numbers as Python writes them (str): a script's comment quotes the values it runs with
+    data = (plan.t("script.describe_data", name=d.name, samples=str(d.samples),
+                   noise=f"{d.noise:g}", ratio=f"{d.train_ratio:g}", seed=str(d.seed))
+            if d.name != "csv" else plan.t("script.describe_csv", points=str(len(d.points or []))))
+    text = plan.t("script.describe", data=data, train=str(len(plan.training.x_train)),
+                  test=str(len(plan.training.x_test)), features=", ".join(e.features),
+                  loss=e.resolved_loss(), dtype=e.dtype, batch_size=str(e.batch_size),
+                  epochs=str(plan.epochs), steps=str(plan.training.steps_per_epoch),
+                  shuffle=str(e.shuffle), seed=str(e.seed))
     return "\n".join(textwrap.wrap(text, 96))
 
 

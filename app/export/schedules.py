@@ -15,7 +15,7 @@ from typing import Any
 
 from app.core.schedules import Schedule
 from app.export.payload import ExportPlan, kwarg, py_call, py_float, scalar
-from app.export.render import ExportTable, render, render_macro
+from app.export.render import ExportTable, render_macro
 
 Config = dict[str, Any]
 
@@ -23,11 +23,12 @@ Config = dict[str, Any]
 @dataclass(frozen=True)
 class KerasSchedule:
     """``line`` defines lr_schedule in main() ("" for a constant rate), ``learning_rate`` is the
-    optimizer's argument, ``class_source`` a LearningRateSchedule the module defines ("": none)."""
+    optimizer's argument, ``class_template`` the template of a LearningRateSchedule the module
+    defines ("": none)."""
 
     line: str
     learning_rate: str
-    class_source: str = ""
+    class_template: str = ""
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,7 @@ class ScheduleExport:
 
 
 def _keras_call(func: str, args: list[str], class_template: str = "") -> KerasSchedule:
-    source = render(class_template) if class_template else ""
-    return KerasSchedule(py_call(f"lr_schedule = {func}", args, 4), "lr_schedule", source)
+    return KerasSchedule(py_call(f"lr_schedule = {func}", args, 4), "lr_schedule", class_template)
 
 
 def _kwargs(config: Config) -> list[str]:
@@ -133,4 +133,4 @@ def torch_learning_rate(plan: ExportPlan) -> str:
     """The torch script's ``def learning_rate(step): ...``."""
     name, config = schedule_config(plan)
     arguments = SCHEDULE_EXPORTS[name].torch(config)
-    return render_macro("torch/learning_rate.py.j2", name, **arguments)
+    return render_macro("torch/learning_rate.py.j2", name, plan.lang, **arguments)

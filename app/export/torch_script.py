@@ -16,8 +16,15 @@ from __future__ import annotations
 from app.core.nn.layers import BatchNormalization, Dropout
 from app.export.layers import TorchNetwork, torch_network
 from app.export.optimizers import torch_clipping, torch_optimizer, torch_weight_decay
-from app.export.payload import ARRAY_DECODER, data_section, describe, plan_export, py_float
-from app.export.render import ExportTable, render, render_macro
+from app.export.payload import (
+    SCRIPT_LANGUAGE,
+    array_decoder,
+    data_section,
+    describe,
+    plan_export,
+    py_float,
+)
+from app.export.render import ExportTable, note_item, render, render_macro
 from app.export.schedules import torch_learning_rate
 from app.schema.mlp_experiment import MlpExperiment
 
@@ -33,44 +40,35 @@ LOSS_EXPORTS = ExportTable("loss", "app.export.torch_script.LOSS_EXPORTS", {
 writing Keras' loss as ``loss_fn``; the Keras script passes the name itself."""
 
 
-def torch_script(experiment: MlpExperiment, epochs: int | None = None) -> str:
+def torch_script(experiment: MlpExperiment, epochs: int | None = None,
+                 lang: str = SCRIPT_LANGUAGE) -> str:
     """The Python source of a PyTorch script reproducing ``epochs`` epochs of the experiment
-    (default: the experiment's epochs, at most 200)."""
-    plan = plan_export(experiment, epochs)
+    (default: the experiment's epochs, at most 200), commented in ``lang``."""
+    plan = plan_export(experiment, epochs, lang)
     layers = plan.training.model.layers
-    net = torch_network(layers)
+    net = torch_network(layers, lang)
     optimizer = plan.training.optimizer
     torch_opt = torch_optimizer(plan)
     has_bn = any(isinstance(layer, BatchNormalization) for layer in layers)
-    classes = [render("torch/batch_normalization.py.j2")] if has_bn else []
+    classes = [render("torch/batch_normalization.py.j2", lang)] if has_bn else []
     classes += [torch_opt.class_source] if torch_opt.class_source else []
-    clip = torch_clipping(optimizer)
-    weight_decay = torch_weight_decay(optimizer)
-    helpers = [render_macro(HELPERS, LOSS_EXPORTS[plan.training.loss_name]),
-               torch_learning_rate(plan), _penalty(net), clip, weight_decay, _max_norm(net)]
+    clip = torch_clipping(optimizer, lang)
+    weight_decay = torch_weight_decay(optimizer, lang)
+    helpers = [render_macro(HELPERS, LOSS_EXPORTS[plan.training.loss_name], lang),
+               torch_learning_rate(plan), _penalty(net, lang), clip, weight_decay,
+               _max_norm(net, lang)]
     helpers = [h.rstrip() + "\n" for h in helpers if h]
     notes = [torch_opt.note]
-    if has_bn:
-        notes.append("- BatchNormalization: Keras' momentum 0.99 is torch's 0.01, epsilon 1e-3; "
-                     "the moving\n  variance averages the biased batch variance.")
-    if net.penalties:
-        notes.append("- kernel_regularizer: the penalty is added to the loss (Keras reports it "
-                     "in the loss too).")
-    if net.max_norms:
-        notes.append("- max_norm: the kernel is rescaled after each step "
-                     "(apply_constraints).")
-    if optimizer.clipnorm is not None:
-        notes.append("- clipnorm clips each weight's gradient on its own "
-                     "(torch's clip_grad_norm_ clips them together).")
-    if optimizer.global_clipnorm is not None:
-        notes.append("- global_clipnorm scales by min(1, c / norm) "
-                     "(torch's clip_grad_norm_ divides by norm + 1e-6).")
-    if weight_decay:
-        notes.append("- weight_decay is Keras' decoupled decay, applied before the update.")
-    if any(isinstance(layer, Dropout) for layer in layers):
-        notes.append("- Dropout masks are torch's own and differ from the playground's.")
+    flags = {"script.note_bn": has_bn, "script.note_penalty": bool(net.penalties),
+             "script.note_max_norm": bool(net.max_norms),
+             "script.note_clipnorm": optimizer.clipnorm is not None,
+             "script.note_global_clipnorm": optimizer.global_clipnorm is not None,
+             "script.note_weight_decay": bool(weight_decay),
+             "script.note_dropout": any(isinstance(layer, Dropout) for layer in layers)}
+    notes += [note_item(plan.t(key)) for key, wanted in flags.items() if wanted]
     return render(
         "torch_script.py.j2",
+        lang,
         description=describe(plan),
         notes=notes,
         uses_math=any("math." in text for text in classes + helpers),
@@ -86,12 +84,12 @@ def torch_script(experiment: MlpExperiment, epochs: int | None = None) -> str:
         clip=bool(clip),
         weight_decay=bool(weight_decay),
         max_norm=bool(net.max_norms),
-        array_decoder=ARRAY_DECODER,
+        array_decoder=array_decoder(lang),
         data_section=data_section(plan),
     )
 
 
-def _penalty(net: TorchNetwork) -> str:
+def _penalty(net: TorchNetwork, lang: str) -> str:
     if not net.penalties:
         return ""
     terms = []
@@ -103,11 +101,11 @@ def _penalty(net: TorchNetwork) -> str:
     body = " + ".join(terms) if terms else "torch.zeros(())"
     if len(body) > 80:
         body = "(" + "\n            + ".join(terms) + ")"
-    return render_macro(HELPERS, "penalty", body=body)
+    return render_macro(HELPERS, "penalty", lang, body=body)
 
 
-def _max_norm(net: TorchNetwork) -> str:
+def _max_norm(net: TorchNetwork, lang: str) -> str:
     if not net.max_norms:
         return ""
     pairs = ", ".join(f"(model[{i}], {py_float(v)})" for i, v in net.max_norms)
-    return render_macro(HELPERS, "apply_constraints", pairs=pairs)
+    return render_macro(HELPERS, "apply_constraints", lang, pairs=pairs)

@@ -5,7 +5,8 @@ A run is a cell: x and y are two ``(ny, nx)`` params, the optimizer gets ``run_a
 per-run arrays of learning rate ``(1, nx)`` and of the second hyperparameter ``(ny, 1)``, so
 clipping, schedules and weight decay apply per run exactly as in a single race. A run that
 leaves the finite world (or ±1e10) has its step recorded and gets no more gradient; it has no
-final loss.
+final loss. A function that is not finite at the start point takes no step at all: every cell
+"diverges" at step 0 and the result carries the ``run.undefined_start`` outcome, as a race does.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from app.i18n.messages import run_message
 from app.jobs.encoding import float32_base64
 from app.jobs.surface_race import DIVERGENCE_BOUND, build_surface, start_point
 from app.schema.map_experiment import LOG_AXES, MapExperiment
@@ -32,6 +34,7 @@ class MapResult:
     diverged_at: NDArray[np.int64]  # -1: never
     best_value: float | None
     start: tuple[float, float]
+    outcome: dict[str, Any] | None = None  # run.undefined_start {x, y}, else None
 
     def to_json(self) -> dict[str, Any]:
         b64 = float32_base64  # a loss beyond float32 travels as inf (app/jobs/encoding.py)
@@ -40,7 +43,7 @@ class MapResult:
             "nx": len(self.learning_rates), "ny": len(self.seconds),
             "final_loss": b64(self.final_loss), "steps_to_tolerance": b64(self.steps_to_tolerance),
             "diverged_at": b64(self.diverged_at), "best_value": self.best_value,
-            "start": list(self.start),
+            "start": list(self.start), "outcome": self.outcome,
         }
 
 
@@ -85,8 +88,13 @@ def run_map(experiment: MapExperiment) -> MapResult:
     reached = np.full((ny, nx), -1, dtype=np.int64)
     minima = [m.value for m in surface.minima if m.kind == "global"]
     best = min(minima) if minima else None
+    start_xy = (float(start[0]), float(start[1]))
     with np.errstate(all="ignore"):
         loss = surface.value(x, y)
+        if not np.isfinite(loss).all():  # f undefined at the start: no run can take a step
+            diverged_at[:] = 0
+            return MapResult(lrs, seconds, np.full((ny, nx), np.nan), reached, diverged_at, best,
+                             start_xy, run_message("diverged", 0, start_xy))
         if best is not None:
             reached[loss - best <= experiment.tolerance] = 0
         pending = reached < 0  # alive and not yet within tolerance
@@ -117,8 +125,7 @@ def run_map(experiment: MapExperiment) -> MapResult:
                     pending &= ~newly
         final = surface.value(x, y)
     final[dead] = np.nan  # a diverged run stays where it broke (non-finite): no final loss
-    return MapResult(lrs, seconds, final, reached, diverged_at, best,
-                     (float(start[0]), float(start[1])))
+    return MapResult(lrs, seconds, final, reached, diverged_at, best, start_xy)
 
 
 def scalar_reference(experiment: MapExperiment, row: int, col: int) -> NDArray[np.float64]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -91,27 +91,30 @@ EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 ExportEpochs = Annotated[int | None, Query(ge=1, le=MAX_EXPORT_EPOCHS,
                                            description="epochs to export (default: all, ≤ 200)")]
+ScriptLanguage = Annotated[Literal["es", "en"], Query(
+    description="language of the script's comments and docstrings (the code is the same); "
+                "default en (payload.SCRIPT_LANGUAGE)")]
 
 
-async def _export_script(kind: str, experiment: MlpExperiment,
-                         epochs_to_export: int | None) -> PythonScript:
+async def _export_script(kind: str, experiment: MlpExperiment, epochs_to_export: int | None,
+                         lang: str) -> PythonScript:
     generate = keras_script if kind == "keras" else torch_script
-    source = await run_cpu(generate, experiment, epochs_to_export)
+    source = await run_cpu(generate, experiment, epochs_to_export, lang)
     return PythonScript(source, headers={
         "Content-Disposition": f'attachment; filename="descenso_mlp_{kind}.py"'})
 
 
 @router.post("/export/keras", response_class=PythonScript, responses=EXPORT_RESPONSES)
-async def export_keras(experiment: MlpExperiment,
-                       epochs_to_export: ExportEpochs = None) -> PythonScript:
+async def export_keras(experiment: MlpExperiment, epochs_to_export: ExportEpochs = None,
+                       lang: ScriptLanguage = "en") -> PythonScript:
     """A Keras 3 script (numpy + keras) that retrains the network on the same data, initial
     weights and minibatches and prints the loss of each epoch; epochs_to_export defaults to the
-    experiment's epochs, at most 200."""
-    return await _export_script("keras", experiment, epochs_to_export)
+    experiment's epochs, at most 200; lang (en, es) is the language of its comments."""
+    return await _export_script("keras", experiment, epochs_to_export, lang)
 
 
 @router.post("/export/torch", response_class=PythonScript, responses=EXPORT_RESPONSES)
-async def export_torch(experiment: MlpExperiment,
-                       epochs_to_export: ExportEpochs = None) -> PythonScript:
+async def export_torch(experiment: MlpExperiment, epochs_to_export: ExportEpochs = None,
+                       lang: ScriptLanguage = "en") -> PythonScript:
     """The same as a PyTorch script (numpy + torch), with Keras' update rules written out."""
-    return await _export_script("torch", experiment, epochs_to_export)
+    return await _export_script("torch", experiment, epochs_to_export, lang)

@@ -105,6 +105,14 @@ class CsvErrorOut(BaseModel):
     detail: CsvErrorsOut
 
 
+class OutcomeOut(BaseModel):
+    """Why a run stopped early, for the page's catalog: ``run.diverged`` {step} or
+    ``run.undefined_start`` {x, y}."""
+
+    code: str
+    params: dict[str, float | int | str]
+
+
 class MapOut(BaseModel):
     """Per cell (row = second hyperparameter, column = learning rate), base64 float32 grids."""
 
@@ -117,3 +125,6 @@ class MapOut(BaseModel):
     diverged_at: str
     best_value: float | None
     start: list[float]
+    outcome: OutcomeOut | None = None
+    """``run.undefined_start`` {x, y} when f is not finite at the start point: every cell's
+    ``diverged_at`` is then 0 (no step was taken); otherwise null."""

@@ -15,7 +15,7 @@ from app.jobs.encoding import float32_base64
 from app.jobs.surface_race import RunResult, build_surface, run_race, start_point
 from app.jobs.workers import run_cpu
 from app.routes.errors import ERROR_RESPONSES, QUERY_ERROR_RESPONSES
-from app.routes.responses import GridOut, SurfaceOut
+from app.routes.responses import GridOut, OutcomeOut, SurfaceOut
 from app.schema.fields import param
 from app.schema.surface_experiment import MAX_EXPRESSION, SurfaceExperiment, SurfaceName
 
@@ -27,14 +27,6 @@ class RunSummaryOut(BaseModel):
     final_loss: float | None
     distance_to_minimum: float | None
     steps_to_tolerance: int | None
-
-
-class OutcomeOut(BaseModel):
-    """Why a run stopped early, for the page's catalog: ``run.diverged`` {step} or
-    ``run.undefined_start`` {x, y}."""
-
-    code: str
-    params: dict[str, float | int | str]
 
 
 class RunOut(BaseModel):

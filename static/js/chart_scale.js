@@ -62,10 +62,12 @@ function candidates(from, to, mantissas) {
 /**
  * A log axis over the positive `values`: `{range, tickvals, ticktext}` with `range` in log10
  * units (Plotly's convention) and at least three labelled ticks: whole decades when the
- * range spans three or more, else 1-2-5 or 1…9 per decade, else evenly spaced round values.
- * Null when there is nothing positive to show.
+ * range spans three or more, else 1-2-5 or 1…9 per decade, else evenly spaced round values;
+ * never more than `maxTicks` labels (a short chart: labels that would touch). Null when there is
+ * nothing positive to show.
  */
-export function logAxis(values) {
+export function logAxis(values, maxTicks = 10) {
+  const most = Math.max(MIN_TICKS, maxTicks);
   const positive = values.filter((v) => v !== null && Number.isFinite(v) && v > 0);
   if (!positive.length) return null;
   let from = Math.log10(Math.min(...positive));
@@ -76,20 +78,33 @@ export function logAxis(values) {
   const range = [from, to];
   const decades = candidates(from, to, [1]);
   if (decades.length >= MIN_TICKS) {
-    const stride = Math.max(1, Math.ceil(decades.length / MAX_DECADE_TICKS));
+    const stride = Math.max(1, Math.ceil(decades.length / Math.min(MAX_DECADE_TICKS, most)));
     const tickvals = decades.filter((_, i) => i % stride === 0);
     return { range, tickvals, ticktext: tickvals.map((v) => powerLabel(Math.round(Math.log10(v)))) };
   }
   for (const mantissas of [[1, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]]) {
     const tickvals = candidates(from, to, mantissas);
-    if (tickvals.length >= MIN_TICKS && tickvals.length <= 10) return { range, tickvals, ticktext: tickvals.map(tickLabel) };
+    if (tickvals.length >= MIN_TICKS && tickvals.length <= 10) {
+      const shown = thin(tickvals, most);
+      return { range, tickvals: shown, ticktext: shown.map(tickLabel) };
+    }
   }
   const low = 10 ** from;
   const high = 10 ** to;
   const step = niceStep((high - low) / 6);
   const tickvals = [];
   for (let v = Math.ceil(low / step) * step; v <= high; v += step) tickvals.push(Number(v.toPrecision(6)));
-  return { range, tickvals, ticktext: tickvals.map(tickLabel) };
+  const shown = thin(tickvals, most);
+  return { range, tickvals: shown, ticktext: shown.map(tickLabel) };
+}
+
+/** At most `most` of `ticks` (every k-th; else first, middle and last), never fewer than three. */
+function thin(ticks, most) {
+  if (ticks.length <= most) return ticks;
+  const stride = Math.ceil(ticks.length / most);
+  const every = ticks.filter((_, i) => i % stride === 0);
+  if (every.length >= MIN_TICKS) return every;
+  return [ticks[0], ticks[Math.floor((ticks.length - 1) / 2)], ticks[ticks.length - 1]];
 }
 
 /** A tick label: a power of ten as 10ⁿ, anything else in the page's number format. */

@@ -9,6 +9,7 @@
 
 import { AXIS_FONT, FONT, axis, onClick, superscriptPower } from "./charts.js";
 import { formatNumber, t } from "./i18n.js";
+import { stoppedText } from "./map_readouts.js";
 import { edges } from "./map_result.js";
 
 const MARGIN = { l: 78, r: 112, t: 10, b: 62, pad: 0, autoexpand: false };
@@ -157,7 +158,7 @@ export class HyperMap {
       return result.lrs.map((_, col) => {
         const c = result.cell(row, col);
         let status;
-        if (c.divergedAt !== null) status = t("summary.diverged_at", { step: c.divergedAt });
+        if (c.divergedAt !== null) status = stoppedText(result, c);
         else if (c.steps !== null) status = t("map.reached_at", { step: c.steps });
         else status = result.best === null ? t("summary.no_minimum") : t("summary.not_converged");
         const loss = c.divergedAt !== null ? "" : `${lossName} = ${formatNumber(result.best === null ? c.loss : c.gap, 3)}<br>`;

@@ -1,6 +1,13 @@
 /** The map's words: its legend, the one-line summary, and the description of one cell. */
 
-import { formatNumber, t } from "./i18n.js";
+import { formatNumber, messageText, t } from "./i18n.js";
+
+/** What became of a cell that stopped: "diverged at step k", or the server's outcome for a
+ * function undefined at the start point (no step was taken: not "diverged at step 0"). */
+export function stoppedText(result, cell) {
+  if (cell.divergedAt === 0 && result.outcome) return messageText(result.outcome);
+  return t("summary.diverged_at", { step: cell.divergedAt });
+}
 
 function legendItem(kind, label) {
   const item = document.createElement("span");
@@ -30,6 +37,7 @@ export function renderLegend(container, result, { colour, best, selected, overla
 
 /** "3,600 runs: 12 diverged, 40 reached the tolerance. Lowest final loss at η = …, μ = …." */
 export function summaryText(result, best, symbol) {
+  if (result.outcome) return messageText(result.outcome);
   const counts = result.counts();
   const text = t("map.summary", {
     cells: formatNumber(counts.cells, 8), diverged: formatNumber(counts.diverged, 8),
@@ -43,7 +51,7 @@ export function summaryText(result, best, symbol) {
 export function cellText(result, cell, symbol) {
   const parts = [`η = ${formatNumber(cell.lr, 3)}`, `${symbol} = ${formatNumber(cell.value, 4)}`];
   if (cell.divergedAt !== null) {
-    parts.push(t("summary.diverged_at", { step: cell.divergedAt }));
+    parts.push(stoppedText(result, cell));
   } else {
     const plain = result.best === null;
     const name = plain ? t("map.hover_final_f") : t("map.hover_final_gap");

@@ -33,6 +33,7 @@ export class MapResult {
     this.loss = grid(json.final_loss); // null where diverged
     this.steps = grid(json.steps_to_tolerance).map((row) => row.map((v) => (v >= 0 ? v : null)));
     this.diverged = grid(json.diverged_at).map((row) => row.map((v) => (v >= 0 ? v : null)));
+    this.outcome = json.outcome ?? null; // {code: "run.undefined_start", params}: no run took a step
     this.raw = json;
   }
 

@@ -119,9 +119,9 @@ export function kerasModelCode(experiment, { catalog, order, outputs, rules }) {
   return lines.join("\n");
 }
 
-/** Ask the export API for a script and hand it to the browser as a download. */
-export async function downloadScript(kind, experiment) {
-  const response = await fetch(`/api/mlp/export/${kind}`, {
+/** Ask the export API for a script, commented in `lang`, and hand it to the browser as a download. */
+export async function downloadScript(kind, experiment, lang) {
+  const response = await fetch(`/api/mlp/export/${kind}?lang=${encodeURIComponent(lang)}`, {
     method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(experiment),
   });
   if (!response.ok) {

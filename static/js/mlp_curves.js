@@ -9,6 +9,7 @@ import { divergenceMark, emaLog, logAxis } from "./chart_scale.js";
 import { AXIS_FONT, FONT } from "./charts.js";
 import { t } from "./i18n.js";
 import { CONFIG, TICK_FONT } from "./mlp_plots.js";
+import { isPresenting } from "./present.js";
 
 const TRAIN_COLOR = "#0b5cad";
 const TEST_COLOR = "#D55E00";
@@ -16,32 +17,52 @@ const LOG_FLOOR = 1e-10;
 // Weight of the past in the gradient norms' moving average (about five frames).
 const GRAD_SMOOTHING = 0.8;
 
+// Presentation mode: every label of a chart at 16 px, readable from the back of a room.
+const PRESENT_FONT = 16;
+
+function tickFont() {
+  return isPresenting() ? { ...TICK_FONT, size: PRESENT_FONT } : TICK_FONT;
+}
+
+/** How many y labels fit `el`'s plot area without touching (a short chart in presentation mode). */
+function tickBudget(el, layout) {
+  const plot = (el.clientHeight || 300) - layout.margin.t - layout.margin.b;
+  return Math.max(3, Math.floor(plot / (2.2 * layout.yaxis.tickfont.size)));
+}
+
 function curveAxes(yTitle, log) {
+  const ticks = tickFont();
   return {
     xaxis: {
       title: { text: t("mlp.epoch"), font: AXIS_FONT, standoff: 4 }, fixedrange: true, rangemode: "tozero",
-      tickfont: TICK_FONT, showgrid: true, gridcolor: "#eef0f3", zeroline: false, linecolor: "#9ca3af", showline: true,
+      tickfont: ticks, showgrid: true, gridcolor: "#eef0f3", zeroline: false, linecolor: "#9ca3af", showline: true,
     },
     yaxis: {
       title: { text: yTitle, font: AXIS_FONT, standoff: 4 }, fixedrange: true, type: log ? "log" : "linear",
-      tickfont: TICK_FONT, showgrid: true, gridcolor: "#eef0f3", zeroline: false, linecolor: "#9ca3af",
-      showline: true, exponentformat: "power",
+      tickfont: ticks, showgrid: true, gridcolor: "#eef0f3", zeroline: false, linecolor: "#9ca3af",
+      showline: true, exponentformat: "power", nticks: 5,
     },
   };
 }
 
 function curveLayout(yTitle, log, legend = true) {
+  const present = isPresenting();
+  const size = present ? PRESENT_FONT : 14;
+  // presentation mode: the legend inside the plot's top right, so the curves get the height
+  const place = present
+    ? { x: 1, xanchor: "right", y: 1, yanchor: "top", bgcolor: "rgba(255,255,255,0.85)" }
+    : { x: 0, y: 1.02, yanchor: "bottom" };
   return {
-    margin: { l: 64, r: 12, t: legend ? 34 : 8, b: 46 }, font: { family: FONT, size: 14 },
+    margin: { l: 64, r: 12, t: legend && !present ? 34 : 8, b: 46 }, font: { family: FONT, size },
     paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "#ffffff", hovermode: "x unified",
-    showlegend: legend, legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom", font: { family: FONT, size: 14 } },
+    showlegend: legend, legend: { orientation: "h", ...place, font: { family: FONT, size } },
     ...curveAxes(yTitle, log),
   };
 }
 
-/** A log y-axis with at least three labelled ticks, fitted to `values` (see chart_scale.js). */
-function logTicks(values) {
-  const scale = logAxis(values);
+/** A log y-axis with at least three labelled ticks, at most `most`, fitted to `values` (chart_scale.js). */
+function logTicks(values, most) {
+  const scale = logAxis(values, most);
   return scale ? { range: scale.range, autorange: false, tickvals: scale.tickvals, ticktext: scale.ticktext } : {};
 }
 
@@ -80,7 +101,7 @@ export class CurveChart {
     let layout;
     if (this.kind === "loss") {
       layout = curveLayout(t("mlp.loss_axis"), true);
-      Object.assign(layout.yaxis, logTicks([...train, ...test]));
+      Object.assign(layout.yaxis, logTicks([...train, ...test], tickBudget(this.el, layout)));
     } else if (accuracy) {
       layout = curveLayout(t("mlp.metric_accuracy"), false);
       Object.assign(layout.yaxis, { range: [0, 1.03], tickformat: ".0%" });
@@ -150,12 +171,11 @@ export class GradientChart {
     }
     const layout = curveLayout(t("mlp.grad_axis"), true);
     layout.hovermode = "closest";
-    layout.legend = { orientation: "v", x: 1.01, y: 1, font: { family: FONT, size: 13 } };
+    layout.legend = { orientation: "v", x: 1.01, y: 1, font: { family: FONT, size: isPresenting() ? PRESENT_FONT : 13 } };
     layout.margin.r = 150;
     layout.margin.t = 8;
-    Object.assign(layout.yaxis, logTicks(traces.flatMap((tr) => tr.customdata)));
+    Object.assign(layout.yaxis, logTicks(traces.flatMap((tr) => tr.customdata), tickBudget(this.el, layout)));
     if (x.length) layout.xaxis.range = [0, Math.max(x[x.length - 1], 1)];
-    if (this.kind === "loss" && divergedAt !== null) markDivergence(traces, layout, x, train, divergedAt);
     await Plotly.react(this.el, traces, layout, CONFIG);
   }
 }

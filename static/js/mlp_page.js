@@ -191,7 +191,7 @@ function buildHeader() {
     button.addEventListener("click", async () => {
       button.disabled = true;
       try {
-        await downloadScript(button.dataset.export, state.experiment);
+        await downloadScript(button.dataset.export, state.experiment, data.lang);
         toast(t("mlp.script_downloaded"));
       } catch (error) {
         toast(t("mlp.script_failed", { reason: error.message }));
@@ -229,7 +229,7 @@ function main() {
   showStory(story);
   buildPresetPicker($("#preset-select"), { lang: data.lang, hide: () => state.hide, current: story });
   buildHeader();
-  buildPanels({ store, schema, onSpeed: (v) => stream.speed(v) });
+  buildPanels({ store, schema, onSpeed: (v) => stream.speed(v), debug });
   network.build();
   wireClassroom(store, {
     hide: (s) => s.hide, patchFor: (list) => ({ hide: list }), onChange: () => draws.queue(),

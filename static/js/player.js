@@ -3,11 +3,12 @@
 import { t } from "./i18n.js";
 import { bindKeys } from "./keys.js";
 
-/** Wire the player's buttons and the page's shortcuts (keys.js) to `actions` = {togglePlay, step, reset, busy()}. */
+/** Wire the player's buttons and the page's shortcuts (keys.js) to `actions` = {togglePlay, step, end?, reset, busy()}. */
 export function bindPlayer(actions) {
   document.getElementById("btn-play").addEventListener("click", actions.togglePlay);
   document.getElementById("btn-step").addEventListener("click", actions.step);
   document.getElementById("btn-reset").addEventListener("click", actions.reset);
+  if (actions.end) document.getElementById("btn-end")?.addEventListener("click", actions.end);
   bindKeys(actions);
 }
 

@@ -147,6 +147,7 @@ function updatePlayer() {
 function buildPlayer() {
   bindPlayer({
     togglePlay: () => runner.togglePlay(), step: () => runner.stepOnce(), reset: () => runner.reset(),
+    end: () => runner.finish(),
     busy: () => $("#classroom-dialog").open,
   });
   const speed = slider(fieldByName(schema.view, "speed"), state.view.speed, {

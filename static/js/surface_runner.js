@@ -1,6 +1,8 @@
 /**
- * Running the surface race: every committed change re-runs it at once in "instant" mode (a
- * slider drag is debounced; a release is not), the race cache reuses unchanged runs, frames
+ * Running the surface race: the page opens at step 0, paused, ready to play (a class watches the
+ * runs leave their start); every committed change after that re-runs it at once in "instant"
+ * mode (a slider drag is debounced; a release is not) unless it is playing, "to the end" finishes
+ * it instantly, the race cache reuses unchanged runs, frames
  * fill the race, and the player plays, pauses, steps and resets it. The timings of the last
  * committed change (change → drawn) go to the debug handle for the tests and the benchmark.
  */
@@ -23,10 +25,11 @@ export class SurfaceRunner {
     this.cache = new RaceCache();
     this.race = new Race();
     this.timer = 0;
+    this.opened = false;
     this.timing = null; // {at, gen, received, drawStart} of the last committed change
     this.stream = new RaceStream("/ws/surface", {
       onMessage: (message) => this.receive(message),
-      onOpen: (resent) => { if (!resent) this.rerun(); },
+      onOpen: (resent) => { if (!resent) this.open(); },
     });
     Object.defineProperty(debug, "race", { get: () => this.race });
     Object.assign(debug, { lastDrawMs: null, draws: [], errors: [] });
@@ -46,6 +49,13 @@ export class SurfaceRunner {
     } else {
       this.timer = setTimeout(() => this.rerun(), INPUT_DEBOUNCE_MS);
     }
+  }
+
+  /** The first race of the page waits at step 0; after a reconnection the race is re-run. */
+  open() {
+    if (this.opened) this.rerun();
+    else this.start("pause");
+    this.opened = true;
   }
 
   /** Re-run after a change: instantly, or keep animating if the race was playing. */
@@ -120,6 +130,12 @@ export class SurfaceRunner {
       race.playing = true;
     }
     this.showPlayer();
+  }
+
+  /** Run the rest of the race at once ("to the end"); a finished race stays as it is. */
+  finish() {
+    if (this.race.done && this.race.mode === "instant") return;
+    this.start("instant");
   }
 
   stepOnce() {

@@ -12,7 +12,7 @@ from tests.browser.helpers import catalog, default_race, open_ready, query, wait
 from tests.browser.test_map_page import READY_JS as MAP_READY_JS
 from tests.browser.test_map_page import SMALL
 from tests.browser.test_mlp_page import READY_JS as MLP_READY_JS
-from tests.browser.test_surface_page import READY_JS, settled_step
+from tests.browser.test_surface_page import open_page, settled_step
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +21,7 @@ PLAYING = "() => window.__descenso.race.playing"
 
 def test_space_plays_and_pauses_after_a_mouse_click_on_step_or_reset(page: Any,
                                                                     server_url: str) -> None:
-    open_ready(page, f"{server_url}/?lang=en", READY_JS)
+    open_page(page, f"{server_url}/?lang=en")
     for button in ("#btn-step", "#btn-reset"):
         page.locator(button).click()
         wait_for(page, "() => !window.__descenso.race.playing")
@@ -36,7 +36,7 @@ def test_space_plays_and_pauses_after_a_mouse_click_on_step_or_reset(page: Any,
 
 
 def test_shortcuts_stay_out_of_text_boxes(page: Any, server_url: str) -> None:
-    open_ready(page, f"{server_url}/?lang=en", READY_JS)
+    open_page(page, f"{server_url}/?lang=en")
     box = page.locator(".card[data-optimizer=sgd] [data-hp=learning_rate] input[type=text]")
     box.click()
     box.press("r")
@@ -76,7 +76,7 @@ def test_one_tap_on_a_map_cell_opens_one_race(browser: Any, server_url: str) -> 
 
 
 def test_hidden_optimizer_leaves_the_race_and_the_legend(page: Any, server_url: str) -> None:
-    open_ready(page, f"{server_url}/?lang=en&hide=adam", READY_JS)
+    open_page(page, f"{server_url}/?lang=en&hide=adam")
     race = default_race(page)
     assert "adam" in race
     names = page.evaluate("""() => document.querySelector('[data-layer=top]').data
@@ -119,12 +119,12 @@ def test_architecture_change_mid_training_says_restarted(page: Any, server_url: 
 
 def test_a_panel_whose_every_control_is_hidden_collapses(page: Any, server_url: str) -> None:
     panel = "document.querySelector('.panel-controls')"
-    open_ready(page, f"{server_url}/?lang=en&hide=steps", READY_JS)
+    open_page(page, f"{server_url}/?lang=en&hide=steps")
     assert page.evaluate(f"getComputedStyle({panel}).display") != "none"  # seed etc. remain
     keys = page.evaluate(f"[...{panel}.querySelectorAll('[data-hide-key]')]"
                          ".map((el) => el.dataset.hideKey)")
     assert "surface" in keys and "steps" in keys
-    open_ready(page, f"{server_url}/?lang=en&hide={','.join(keys)}", READY_JS)
+    open_page(page, f"{server_url}/?lang=en&hide={','.join(keys)}")
     assert page.evaluate(f"getComputedStyle({panel}).display") == "none"
     # the plot panel, whose player is not hideable, stays
     plot = "document.querySelector('.panel-plot')"

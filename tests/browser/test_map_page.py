@@ -25,7 +25,7 @@ from tests.browser.helpers import (
     query_dict,
     wait_for,
 )
-from tests.browser.test_surface_page import READY_JS as SURFACE_READY_JS
+from tests.browser.test_surface_page import OPENED_JS as SURFACE_OPENED_JS
 
 pytestmark = pytest.mark.browser
 
@@ -188,7 +188,7 @@ def test_map_page_click_opens_the_race_of_that_cell(page: Any, context: Any,
     with context.expect_page() as opened:
         click_cell(page, row, col)
     race = opened.value
-    wait_for(race, SURFACE_READY_JS)
+    wait_for(race, SURFACE_OPENED_JS)  # the race opens at step 0, ready to play
     url = urlsplit(race.url)
     assert url.path == "/surface"
     q = dict(parse_qsl(url.query))

@@ -336,3 +336,42 @@ def test_mlp_page_classroom_link_hides_panels(page: Any, server_url: str) -> Non
     page.locator("#classroom-close").click()
     page.locator("#btn-play").click()
     wait_for(page, "() => window.__descenso.run.epoch >= 3")
+
+
+LR_FIND_DRAWN = """() => Boolean(window.__descenso.lrFind)
+  && document.querySelector('#lr-find-chart .main-svg') !== null
+  && document.querySelectorAll('#lr-find-dialog [data-suggestion]').length > 0"""
+
+
+def test_lr_finder_draws_the_sweep_and_use_it_sets_the_rate(page: Any, server_url: str) -> None:
+    strings = catalog("es")
+    open_page(page, f"{server_url}/mlp?lang=es")
+    finder = page.locator("#btn-lr-find")
+    assert finder.get_attribute("aria-label") == strings["mlp.lr_find_button"]
+    finder.click()
+    dialog = page.locator("#lr-find-dialog")
+    assert dialog.locator("h2").inner_text() == strings["mlp.lr_find_title"]
+    wait_for(page, LR_FIND_DRAWN, timeout=60)
+    result = page.evaluate("() => window.__descenso.lrFind")
+    drawn = page.evaluate("""() => { const gd = document.getElementById('lr-find-chart');
+      return {xtype: gd.layout.xaxis.type, traces: gd.data.map((t) => ({mode: t.mode,
+        x: Array.from(t.x), y: Array.from(t.y)}))}; }""")
+    assert drawn["xtype"] == "log"
+    lines = [tr for tr in drawn["traces"] if tr["mode"] == "lines"]
+    assert [tr["y"] for tr in lines] == [result["losses"], result["smoothed"]]  # raw, smoothed
+    assert all(tr["x"] == result["learning_rates"] for tr in lines)
+    marks = [tr["x"][0] for tr in drawn["traces"] if tr["mode"] == "markers"]
+    suggested = [result["suggestions"][name] for name in ("valley", "steep", "minimum")]
+    assert marks == [lr for lr in suggested if lr is not None]
+    valley = result["suggestions"]["valley"]
+    assert valley is not None
+    use = dialog.locator("[data-suggestion=valley]")
+    assert strings["mlp.lr_find_valley"] in use.inner_text()
+    use.click()
+    rate = float(f"{valley:.2g}")  # the page keeps two significant digits
+    wait_for(page, f"() => window.__descenso.state.experiment.optimizer.learning_rate === {rate!r}")
+    assert not dialog.is_visible()
+    assert float(query_dict(page)["o.lr"]) == pytest.approx(rate)
+    box = page.locator("#quick-optimizer [data-hp=learning_rate] input[type=text], "
+                       "#quick-optimizer [data-hp=learning_rate] input[inputmode]").first
+    assert box.input_value().replace(",", ".") == f"{rate:g}"

@@ -14,6 +14,8 @@ from typing import Any
 
 from app.i18n.catalog import translate
 from tests.browser.helpers import open_ready, query_dict, wait_for
+from tests.browser.test_map_page import READY_JS as MAP_READY
+from tests.browser.test_surface_page import open_page as open_surface
 
 ENGLISH = ("input", "should", "must", "invalid", "allowed", "column", "greater", "less", "than",
            "diverged", "expected", "number", "found", "separated", "cannot", "value", "unable",
@@ -61,7 +63,7 @@ def test_spanish_surface_link_with_bad_values_and_formula(page: Any, server_url:
 def test_spanish_surface_typed_bad_formula_and_formula_over_the_cap(
     page: Any, server_url: str
 ) -> None:
-    open_ready(page, f"{server_url}/surface?lang=es", SURFACE_READY)
+    open_surface(page, f"{server_url}/surface?lang=es")
     page.locator("[data-field=surface] select").select_option("custom")
     wait_for(page, "() => document.getElementById('surface-plot').dataset.surface === 'custom'")
     wait_for(page, SURFACE_READY)
@@ -126,8 +128,20 @@ def test_spanish_map_link_with_bad_formula(page: Any, server_url: str) -> None:
     assert_no_english(visible_text(page))
 
 
+def test_spanish_map_of_a_formula_undefined_at_the_start_says_so(page: Any,
+                                                                  server_url: str) -> None:
+    open_ready(page, f"{server_url}/map?lang=es&f=custom&expr=sqrt(x)%2By%5E2&x0=-1,1"
+                     "&nx=6&ny=4&n=20", MAP_READY)
+    said = es("run.undefined_start", x=-1, y=1)
+    assert page.locator("#map-summary").inner_text() == said
+    hover = page.evaluate("""() => document.getElementById('map-plot').data
+      .find((trace) => trace.name === 'map').text[0][0]""")
+    assert said in hover and es("summary.diverged_at", step=0) not in hover
+    assert_no_english(visible_text(page))
+
+
 def test_spanish_learning_rate_box_takes_a_decimal_comma(page: Any, server_url: str) -> None:
-    open_ready(page, f"{server_url}/surface?lang=es", SURFACE_READY)
+    open_surface(page, f"{server_url}/surface?lang=es")
     index = page.evaluate("() => window.__descenso.state.experiment.runs"
                           ".findIndex((r) => r.optimizer === 'sgd')")
     box = page.locator(".card[data-optimizer=sgd] [data-hp=learning_rate] input.value")
@@ -147,8 +161,7 @@ def test_spanish_learning_rate_box_takes_a_decimal_comma(page: Any, server_url: 
 def test_spanish_summary_says_a_formula_is_undefined_at_the_start(
     page: Any, server_url: str
 ) -> None:
-    open_ready(page, f"{server_url}/surface?lang=es&f=custom&expr=sqrt(x)%2By%5E2&x0=-1,1",
-               SURFACE_READY)
+    open_surface(page, f"{server_url}/surface?lang=es&f=custom&expr=sqrt(x)%2By%5E2&x0=-1,1")
     statuses = page.locator("td.status").all_inner_texts()
     assert statuses and all(s == es("run.undefined_start", x=-1, y=1) for s in statuses), statuses
     assert_no_english(visible_text(page))

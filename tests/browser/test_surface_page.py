@@ -1,6 +1,7 @@
 """The surface playground page in a real Chromium against a real uvicorn.
 
-Each test opens the page, waits until the latest race is completely drawn (the page exposes
+Each test opens the page (at step 0, paused, ready to play), runs the race to the end with the
+player's "to the end" (key ``e``) and waits until it is completely drawn (the page exposes
 ``window.__descenso``), acts like a teacher would and checks what is on screen, in the link and
 in the Plotly traces. Console errors or page errors fail the test (see conftest.py).
 """
@@ -35,10 +36,23 @@ TRACES_JS = """() => Array.from(document.querySelector('[data-layer=top]').data 
 READY_JS = """() => { const d = window.__descenso;
   return Boolean(d && document.body.dataset.ready === 'true' && d.gen !== undefined
     && d.drawnGen === d.gen && d.drawnComplete === true); }"""
+# the page as it opens: the race's first frame (step 0) drawn, paused, nothing computed yet
+OPENED_JS = """() => { const d = window.__descenso;
+  return Boolean(d && document.body.dataset.ready === 'true' && d.gen !== undefined
+    && d.drawnGen === d.gen && d.race.mode === 'pause' && d.race.paths.length > 0); }"""
+
+
+def run_to_end(page: Any) -> Any:
+    """Press "to the end" (key e) and wait for the complete race on screen."""
+    page.keyboard.press("e")
+    wait_for(page, READY_JS)
+    return page
 
 
 def open_page(page: Any, url: str) -> Any:
-    return open_ready(page, url, READY_JS)
+    """Open the surface page at step 0, then run its race to the end."""
+    open_ready(page, url, OPENED_JS)
+    return run_to_end(page)
 
 
 def traces(page: Any) -> list[dict[str, Any]]:
@@ -185,7 +199,8 @@ def test_surface_page_language_switch_keeps_the_experiment(page: Any, server_url
     drawn = traces(page)
     page.locator("[data-lang-link=en]").click()
     page.wait_for_url("**lang=en**")
-    wait_for(page, READY_JS)
+    wait_for(page, OPENED_JS)  # a page load: step 0 again
+    run_to_end(page)
     assert page.evaluate("() => document.documentElement.lang") == "en"
     assert page.evaluate("() => window.__descenso.state.experiment") == experiment
     assert query_dict(page)["n"] == "130"
@@ -366,3 +381,29 @@ def test_surface_page_switches_to_3d_and_back(page: Any, server_url: str) -> Non
     page.locator("[data-view-choice=contour]").click()
     assert page.locator("[data-layer=top]").is_visible()
     assert query_dict(page)["view"] == "contour"
+
+
+def test_surface_page_opens_at_step_0_ready_to_play(page: Any, server_url: str) -> None:
+    # a shared link with its own state opens at step 0 as well: the teacher presses play
+    for url in (f"{server_url}/?lang=en",
+                f"{server_url}/surface?lang=en&f=himmelblau&x0=-0.27,-0.92&n=200"
+                "&r0.o=adam&r0.lr=0.05&r1.o=sgd&r1.lr=0.01"):
+        open_ready(page, url, OPENED_JS)
+        race = page.evaluate("""() => { const r = window.__descenso.race;
+          return {step: r.step, done: r.done, playing: r.playing, total: r.total}; }""")
+        assert race["step"] == 0 and not race["done"] and not race["playing"]
+        start = page.evaluate("() => window.__descenso.state.experiment.start")
+        lines = traces(page)
+        assert lines and all(len(t["x"]) == 1 for t in lines)  # every run at its start point
+        assert all([t["x"][0], t["y"][0]] == start for t in lines)
+        assert page.locator("#btn-play").get_attribute("aria-pressed") == "false"
+        assert page.locator("#step-readout").inner_text() == catalog("en")["player.step_of"].format(
+            step=0, total=race["total"])
+    page.keyboard.press("ArrowRight")
+    wait_for(page, "() => window.__descenso.race.step === 1")
+    page.keyboard.press(" ")
+    wait_for(page, "() => window.__descenso.race.playing && window.__descenso.race.step > 3")
+    page.locator("#btn-end").click()  # to the end: the rest at once
+    wait_for(page, READY_JS)
+    assert page.evaluate("() => window.__descenso.race.step") == 200
+    assert all(len(t["x"]) > 1 for t in traces(page))

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from app.export.payload import (
-    ARRAY_DECODER,
     MAX_EXPORT_EPOCHS,
+    array_decoder,
     data_section,
     plan_export,
     py_array,
@@ -22,7 +22,7 @@ from tests.export.harness import experiment
 
 def _exec(source: str) -> dict[str, Any]:
     namespace: dict[str, Any] = {"np": np, "base64": base64}
-    exec(ARRAY_DECODER + source, namespace)
+    exec(array_decoder() + source, namespace)
     return namespace
 
 

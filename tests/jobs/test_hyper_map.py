@@ -56,3 +56,19 @@ def test_hyper_map_rejects_inapplicable_axis_and_oversized_work():
         MapExperiment(nx=200, ny=200, steps=2000)
     with pytest.raises(ValidationError):
         MapExperiment(nx=1000)
+
+
+def test_hyper_map_formula_undefined_at_the_start_says_so_instead_of_diverging():
+    # sqrt(x) is not defined at x = -1: no cell takes a step; every cell reads step 0 and the
+    # result carries the same outcome code as a race (not "diverged at step 0")
+    exp = MapExperiment.model_validate({
+        "surface": "custom", "expression": "sqrt(x) + y^2", "start": (-1.0, 1.0), "steps": 20,
+        "nx": 3, "ny": 2, "lr_min": 0.01, "lr_max": 0.1, "second": "momentum",
+        "second_min": 0.0, "second_max": 0.5, "optimizer": {"optimizer": "sgd"}})
+    result = run_map(exp)
+    assert (result.diverged_at == 0).all()
+    assert np.isnan(result.final_loss).all()
+    assert (result.steps_to_tolerance == -1).all()
+    assert result.outcome == {"code": "run.undefined_start", "params": {"x": -1.0, "y": 1.0}}
+    defined = run_map(exp.model_copy(update={"start": (1.0, 1.0)}))
+    assert defined.outcome is None and (defined.diverged_at != 0).all()  # steps were taken

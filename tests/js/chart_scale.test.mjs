@@ -36,6 +36,16 @@ test("a loss over many decades is labelled by decades, at most seven of them", (
   assert.ok(axis.ticktext.includes("10⁻⁶") || axis.ticktext.includes("10⁻⁹"));
 });
 
+test("a short chart gets three or four labels, never ticks that touch", () => {
+  for (const [low, high] of [[0.6, 0.95], [0.3, 0.9], [LN2, LN2], [0.05, 0.7], [1e-12, 1e3], [2, 7]]) {
+    for (const most of [3, 4]) {
+      const axis = logAxis([low, high], most);
+      const ticks = visibleTicks(axis);
+      assert.ok(ticks.length >= 3 && ticks.length <= most, `${low}..${high} (≤ ${most}): ${axis.tickvals}`);
+    }
+  }
+});
+
 test("nothing positive: no log axis", () => {
   assert.equal(logAxis([0, -1, null, NaN]), null);
 });

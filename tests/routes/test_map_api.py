@@ -20,6 +20,16 @@ def test_map_run_returns_binary_grids(client):
     final = grid(data, "final_loss")
     assert np.all(np.isnan(final[diverged > 0])) and np.all(np.isfinite(final[diverged < 0]))
     assert (diverged > 0).any() and (diverged < 0).any()
+    assert data["outcome"] is None
+
+
+def test_map_run_formula_undefined_at_the_start_answers_the_outcome_code(client):
+    body = {"surface": "custom", "expression": "sqrt(x) + y^2", "start": [-1.0, 1.0],
+            "steps": 20, "nx": 3, "ny": 2, "optimizer": {"optimizer": "sgd"},
+            "second": "momentum", "second_min": 0.0, "second_max": 0.5}
+    data = client.post("/api/map/run", json=body).json()
+    assert data["outcome"] == {"code": "run.undefined_start", "params": {"x": -1.0, "y": 1.0}}
+    assert np.all(grid(data, "diverged_at") == 0)
 
 
 @pytest.mark.parametrize(("body", "field"), [

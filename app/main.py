@@ -19,6 +19,7 @@ from app.routes import (
     mlp_api,
     mlp_ws,
     pages,
+    pages_labs,
     run_exports,
     schema_api,
     short_links,
@@ -31,8 +32,8 @@ from app.routes.security import CONTENT_SECURITY_POLICY, SecurityHeaders
 
 __all__ = ["CONTENT_SECURITY_POLICY", "STATIC_DIR", "app", "create_app"]
 
-ROUTERS = (health, vendor, api_docs, pages, schema_api, surface_api, surface_ws, mlp_api, mlp_ws,
-           map_api, short_links, run_exports, instruments_surface, instruments_nn)
+ROUTERS = (health, vendor, api_docs, pages, pages_labs, schema_api, surface_api, surface_ws,
+           mlp_api, mlp_ws, map_api, short_links, run_exports, instruments_surface, instruments_nn)
 
 
 def create_app() -> FastAPI:

@@ -111,9 +111,12 @@ class InitSetting(BaseModel):
     batch_normalization: BatchNormalizationMode = param("none", url="bn", control="select")
 
 
-def _setting_b() -> InitSetting:
-    """Keras' random_normal (σ = 0.05) under tanh: the stack that fades."""
-    return InitSetting(initializer="random_normal", activation="tanh")
+class InitSettingB(InitSetting):
+    """Side B, by default Keras' random_normal (σ = 0.05) under tanh: the stack that fades.
+    Its own defaults (not A's) fill what a hand-written link leaves out."""
+
+    initializer: InitializerName = param("random_normal", url="i", control="select")
+    activation: ActivationChoice = param("tanh", url="a", control="select")
 
 
 class InitLab(BaseModel):
@@ -128,7 +131,7 @@ class InitLab(BaseModel):
                          slider_min=10)
     seed: int = param(0, url="seed", ge=0, le=2**31 - 1, control="number")
     a: InitSetting = param(InitSetting, url="a.")
-    b: InitSetting = param(_setting_b, url="b.")
+    b: InitSettingB = param(InitSettingB, url="b.")
 
     @model_validator(mode="after")
     def _check(self) -> InitLab:

@@ -37,7 +37,8 @@ def _open(context: Any, url: str, viewport: dict[str, int] | None = None) -> Any
     page = context.new_page()
     if viewport:
         page.set_viewport_size(viewport)
-    open_ready(page, url, DRAWN)
+    page.goto(url)
+    wait_for(page, DRAWN, timeout=90)  # two cores shared by many: be patient
     return page
 
 

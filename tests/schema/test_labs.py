@@ -7,7 +7,7 @@ import pytest
 from pydantic import ValidationError
 
 from app.core.nn.activations import ELU, HIDDEN_ACTIVATIONS, LeakyReLU
-from app.schema.labs import ActivationLab, InitLab, InitSetting, argument_owners
+from app.schema.labs import ActivationLab, InitLab, InitSetting, InitSettingB, argument_owners
 from app.schema.mlp_experiment import VarianceScalingSpec
 from app.schema.nn_instruments import MAX_PROPAGATION_WORK, ActivationParams
 from app.schema.url_codec import decode, encode
@@ -48,7 +48,7 @@ def test_activations_are_chosen_once_and_at_least_one():
                           batch_normalization="before",
                           variance_scaling=VarianceScalingSpec(
                               scale=2.0, mode="fan_avg", distribution="uniform")),
-            b=InitSetting(initializer="zeros", activation="gelu")),
+            b=InitSettingB(initializer="zeros", activation="gelu")),
 ])
 def test_a_lab_survives_its_link(model):
     decoded, notices = decode(type(model), dict(encode(model)), type(model)())
@@ -80,3 +80,11 @@ def test_init_lab_sides_are_propagation_requests_on_the_same_stack():
     assert (a.initializer, a.activation) == ("he_normal", "relu")
     assert (b.initializer, b.activation) == ("random_normal", "tanh")
     assert (a.depth, a.width, a.samples, a.seed) == (b.depth, b.width, b.samples, b.seed)
+
+
+def test_a_partial_link_fills_each_side_with_its_own_defaults():
+    decoded, notices = decode(InitLab, {"b.bn": "after", "a.a": "tanh"}, InitLab())
+    assert notices == []
+    assert (decoded.a.initializer, decoded.a.activation) == ("he_normal", "tanh")
+    assert (decoded.b.initializer, decoded.b.activation, decoded.b.batch_normalization) == (
+        "random_normal", "tanh", "after")

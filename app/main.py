@@ -21,6 +21,7 @@ from app.routes import (
     mlp_api,
     mlp_ws,
     pages,
+    pages_labs,
     pages_lessons,
     run_exports,
     schema_api,
@@ -34,9 +35,9 @@ from app.routes.security import CONTENT_SECURITY_POLICY, SecurityHeaders
 
 __all__ = ["CONTENT_SECURITY_POLICY", "STATIC_DIR", "app", "create_app"]
 
-ROUTERS = (health, vendor, api_docs, pages, schema_api, surface_api, surface_ws, mlp_api, mlp_ws,
-           map_api, short_links, run_exports, instruments_surface, instruments_nn, lessons_api,
-           pages_lessons)
+ROUTERS = (health, vendor, api_docs, pages, pages_labs, schema_api, surface_api, surface_ws,
+           mlp_api, mlp_ws, map_api, short_links, run_exports, instruments_surface, instruments_nn,
+           lessons_api, pages_lessons)
 
 
 def create_app() -> FastAPI:

@@ -69,9 +69,25 @@ def _activation_layer(block: list[Layer]) -> Dense | Activation:
     return first
 
 
+@dataclass(frozen=True)
+class Propagation:
+    """The stack's blocks, first to last, and the weights' second moment E[w²] over every
+    kernel (Var(w) for the zero-mean initializers): the numbers of the variance argument."""
+
+    layers: list[LayerHealth]
+    weight_variance: float
+
+
 def propagate(initializer: str | dict[str, Any], activation: str, depth: int, width: int,
               samples: int, batch_normalization: str, seed: int) -> list[LayerHealth]:
     """One forward and one backward pass through the fresh stack; one entry per hidden block."""
+    return propagate_stack(initializer, activation, depth, width, samples,
+                           batch_normalization, seed).layers
+
+
+def propagate_stack(initializer: str | dict[str, Any], activation: str, depth: int, width: int,
+                    samples: int, batch_normalization: str, seed: int) -> Propagation:
+    """:func:`propagate` with the weights' second moment."""
     rng = np.random.default_rng(seed)
     spec = BlockSpec(units=width, activation=activation, kernel_initializer=initializer,
                      batch_normalization=batch_normalization)
@@ -88,8 +104,12 @@ def propagate(initializer: str | dict[str, Any], activation: str, depth: int, wi
             if any(layer is w for w in watched):
                 gradients[id(layer)] = d
             d = layer.backward(d)
-        return [_health(layer.activation, layer.pre_activation, layer.output,
-                        gradients[id(layer)]) for layer in watched]
+        layers = [_health(layer.activation, layer.pre_activation, layer.output,
+                          gradients[id(layer)]) for layer in watched]
+    kernels = [layer.params["kernel"].astype(np.float64) for layer in model.layers
+               if isinstance(layer, Dense)]
+    second_moment = sum(float(np.sum(k * k)) for k in kernels) / sum(k.size for k in kernels)
+    return Propagation(layers, second_moment)
 
 
 def _health(act: ActivationFunction, z: FloatArray, a: FloatArray,

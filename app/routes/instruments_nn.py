@@ -9,10 +9,12 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from app.jobs.activation_curves import activation_curves
-from app.jobs.init_propagation import propagate
+from app.jobs.activation_lab import activation_lab
+from app.jobs.init_propagation import propagate_stack
 from app.jobs.lr_find import lr_find
 from app.jobs.workers import run_cpu
 from app.routes.errors import ERROR_RESPONSES
+from app.schema.labs import ActivationLab
 from app.schema.nn_instruments import ActivationCurveRequest, LrFindRequest, PropagationRequest
 
 router = APIRouter(tags=["instruments"])
@@ -38,9 +40,34 @@ class LayerHealthOut(BaseModel):
 
 
 class PropagationOut(BaseModel):
-    """One entry per hidden block, first to last."""
+    """One entry per hidden block, first to last; the numbers of Var(out) = fan_in · Var(w) ·
+    Var(in): every block's fan_in and the kernels' E[w²] (Var(w) for zero-mean initializers)."""
 
     layers: list[LayerHealthOut]
+    fan_in: int
+    weight_variance: float
+
+
+class LabActivationOut(BaseModel):
+    """One activation of the lab: f, f′ at ``x``; the Gaussian's outputs: histogram over
+    ``bin_edges``, mean, std, fraction saturated (|f′| < 0.05) and dead (f′ = 0)."""
+
+    name: str
+    f: list[float]
+    df: list[float]
+    histogram: list[int]
+    mean: float
+    std: float
+    saturated: float
+    dead: float
+
+
+class ActivationLabOut(BaseModel):
+    """The curves' points, the shared histogram bins, one entry per chosen activation."""
+
+    x: list[float]
+    bin_edges: list[float]
+    activations: list[LabActivationOut]
 
 
 class LrSuggestionsOut(BaseModel):
@@ -74,10 +101,20 @@ async def init_propagate(request: PropagationRequest) -> dict[str, Any]:
     one forward and one backward pass (a N(0, 1) gradient from the top): per hidden block the
     activations' mean, std and histogram, the gradient's std, % saturated (|f′| < 0.05) and
     % dead units (f′ = 0 on every sample). depth × samples × width² ≤ 3e9."""
-    layers = await run_cpu(
-        propagate, request.kernel_initializer(), request.activation, request.depth,
+    result = await run_cpu(
+        propagate_stack, request.kernel_initializer(), request.activation, request.depth,
         request.width, request.samples, request.batch_normalization, request.seed)
-    return {"layers": [layer.to_json() for layer in layers]}
+    return {"layers": [layer.to_json() for layer in result.layers], "fan_in": request.width,
+            "weight_variance": result.weight_variance}
+
+
+@router.post("/api/activations/lab", response_model=ActivationLabOut,
+             responses=ERROR_RESPONSES)
+async def activations_lab(request: ActivationLab) -> dict[str, Any]:
+    """The activation lab's state → f and f′ of each chosen activation on [−6, 6] and the
+    Gaussian N(mean, std) pushed through each (10,000 quantiles, no random draw): histograms
+    over shared bins, mean, std, % saturated (|f′| < 0.05) and % dead (f′ = 0)."""
+    return await run_cpu(activation_lab, request)
 
 
 @router.post("/api/mlp/lr_find", response_model=LrFindOut, responses=ERROR_RESPONSES)

@@ -77,7 +77,7 @@ async def surface_page(
                                       headers=framing_headers(query, settings))
 
 
-def _simple_page(page: str, model: type[BaseModel], fallback: Callable[[], BaseModel],
+def simple_page(page: str, model: type[BaseModel], fallback: Callable[[], BaseModel],
                  schema: Callable[[], BaseModel]) -> Any:
     """A page whose whole state is one experiment model read leniently from the link."""
     async def render(request: Request, settings: SettingsDep,
@@ -96,7 +96,7 @@ def _simple_page(page: str, model: type[BaseModel], fallback: Callable[[], BaseM
     return render
 
 
-router.add_api_route("/mlp", _simple_page("mlp", MlpExperiment, page_default_mlp, mlp_schema),
+router.add_api_route("/mlp", simple_page("mlp", MlpExperiment, page_default_mlp, mlp_schema),
                      response_class=HTMLResponse, methods=PAGE_METHODS)
-router.add_api_route("/map", _simple_page("map", MapExperiment, MapExperiment, map_schema),
+router.add_api_route("/map", simple_page("map", MapExperiment, MapExperiment, map_schema),
                      response_class=HTMLResponse, methods=PAGE_METHODS)

@@ -9,9 +9,13 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from app.schema.served import (
+    ActivationsSchema,
+    InitSchema,
     MapSchema,
     MlpSchema,
     SurfaceSchema,
+    activations_schema,
+    init_schema,
     map_schema,
     mlp_schema,
     surface_schema,
@@ -38,3 +42,16 @@ async def get_mlp_schema() -> MlpSchema:
 async def get_map_schema() -> MapSchema:
     """The controls the map page draws and the default map."""
     return map_schema()
+
+
+@router.get("/schema/activations", response_model=ActivationsSchema)
+async def get_activations_schema() -> ActivationsSchema:
+    """The controls the activation lab draws, which activation takes each argument, and the
+    default state."""
+    return activations_schema()
+
+
+@router.get("/schema/init", response_model=InitSchema)
+async def get_init_schema() -> InitSchema:
+    """The controls the initializer lab draws and the default pair of settings."""
+    return init_schema()

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from app._resources import TEMPLATES_DIR
 from app.i18n import LANGUAGES, catalog, negotiate, translate
 from app.routes.errors import ERROR_RESPONSES, QUERY_JSON_ERROR_RESPONSES
+from app.schema.labs import ActivationLab, InitLab
 from app.schema.map_experiment import MapExperiment
 from app.schema.mlp_experiment import MlpExperiment
 from app.schema.page_links import VIEW_KEYS, read_surface_link
@@ -50,12 +51,20 @@ def _resolved_optimizer(model: type[MlpExperiment] | type[MapExperiment],
     return read
 
 
+def _lab(model: type[ActivationLab] | type[InitLab]) -> Callable[[Mapping[str, str]], Any]:
+    def read(query: Mapping[str, str]) -> Any:
+        return decode(model, dict(query), model(), ignore=VIEW_KEYS)[0]
+    return read
+
+
 _SURFACE = PageLink("/surface", _surface)
 PAGE_LINKS: dict[str, PageLink] = {
     "/": _SURFACE,
     "/surface": _SURFACE,
     "/mlp": PageLink("/mlp", _resolved_optimizer(MlpExperiment, page_default_mlp)),
     "/map": PageLink("/map", _resolved_optimizer(MapExperiment, MapExperiment)),
+    "/activations": PageLink("/activations", _lab(ActivationLab)),
+    "/init": PageLink("/init", _lab(InitLab)),
 }
 
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.optimizers import DEFAULTS
 from app.schema.controls import describe, optimizer_catalog
+from app.schema.labs import ActivationLab, InitLab, argument_owners
 from app.schema.map_experiment import MapExperiment
 from app.schema.mlp_experiment import MlpExperiment
 from app.schema.mlp_rules import mlp_rules
@@ -64,6 +65,16 @@ class MapSchema(_Served):
     custom: dict[str, Any]
 
 
+class ActivationsSchema(_Served):
+    """What the activation lab draws; ``arguments``: each Keras argument → its activation."""
+
+    arguments: dict[str, str]
+
+
+class InitSchema(_Served):
+    """What the initializer lab draws (the two settings share the stack's size)."""
+
+
 def _link(model: BaseModel, *more: BaseModel) -> list[list[str]]:
     return [list(pair) for part in (model, *more) for pair in encode(part)]
 
@@ -99,5 +110,21 @@ def map_schema() -> MapSchema:
                      default_query=_link(default), custom=custom_formula())
 
 
-SCHEMAS = {"surface": surface_schema, "mlp": mlp_schema, "map": map_schema}
+def activations_schema() -> ActivationsSchema:
+    """The activation lab's controls and default state."""
+    default = ActivationLab()
+    return ActivationsSchema(experiment=describe(ActivationLab),
+                             default=default.model_dump(mode="json"),
+                             default_query=_link(default), arguments=argument_owners())
+
+
+def init_schema() -> InitSchema:
+    """The initializer lab's controls and default state."""
+    default = InitLab()
+    return InitSchema(experiment=describe(InitLab), default=default.model_dump(mode="json"),
+                      default_query=_link(default))
+
+
+SCHEMAS = {"surface": surface_schema, "mlp": mlp_schema, "map": map_schema,
+           "activations": activations_schema, "init": init_schema}
 """Page name → its schema builder."""

@@ -34,6 +34,14 @@ export const PAGE_DOWNLOADS = {
     ],
     run: { chart: "loss-chart", what: "training", json: "/api/mlp/run", csv: "/api/mlp/export/csv" },
   },
+  activations: {
+    charts: [{ id: "f-plot", name: "activation_f" }, { id: "df-plot", name: "activation_df" },
+      { id: "dist-plot", name: "activation_distribution" }],
+  },
+  init: {
+    charts: [{ id: "std-plot", name: "init_std" }, { id: "grad-plot", name: "init_gradients" },
+      { id: "hist-plot", name: "init_histograms" }],
+  },
   map: {
     charts: [{ id: "map-plot", name: "map" }, { id: "map-preview", name: "start" }],
     run: {

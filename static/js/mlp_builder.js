@@ -7,6 +7,7 @@
 
 import { boundError, h, parseNumber, select, slider, uid } from "./controls.js";
 import { t } from "./i18n.js";
+import { activationPeek } from "./mlp_activation_peek.js";
 import { applies, clone, fieldByName } from "./state.js";
 
 const REGULARIZERS = ["none", "l1", "l2", "l1_l2"];
@@ -67,6 +68,9 @@ function buildColumn(index, ctx) {
   const activation = select(field("activation"), layer().activation, {
     name: "activation", label: t("mlp.activation"), onChange: (v) => patch({ activation: v }),
   });
+  const peek = activationPeek(layer().activation);
+  activation.input.addEventListener("change", () => peek.set(activation.input.value));
+  activation.el.append(peek.el);
 
   const vsFields = field("variance_scaling").fields;
   const vsValue = () => layer().variance_scaling ?? defaultsOf(vsFields);

@@ -17,7 +17,8 @@ from app.schema.surface_experiment import SurfaceExperiment
 BODY_ROUTES = ["/api/surface/run", "/api/mlp/run", "/api/map/run", "/api/mlp/export/keras",
                "/api/mlp/export/torch", "/api/surface/export/csv", "/api/mlp/export/csv",
                "/api/short", "/api/surface/explain", "/api/schedule", "/api/surface/tune",
-               "/api/activations", "/api/init/propagate", "/api/mlp/lr_find"]
+               "/api/activations", "/api/init/propagate", "/api/mlp/lr_find",
+               "/api/activations/lab"]
 
 
 @pytest.fixture
@@ -139,7 +140,8 @@ def test_learning_rate_floor_is_in_the_document(openapi):
 
 def test_schema_documents_live_at_uniform_paths(client, openapi):
     documented = {p for p in openapi["paths"] if p.startswith("/api/schema")}
-    assert documented == {"/api/schema/surface", "/api/schema/mlp", "/api/schema/map"}
+    assert documented == {"/api/schema/surface", "/api/schema/mlp", "/api/schema/map",
+                          "/api/schema/activations", "/api/schema/init"}
     for page in ("mlp", "map"):
         old = client.get(f"/api/{page}/schema")
         assert old.status_code == 200

@@ -11,7 +11,7 @@ from app.settings import Settings
 from tests.app_client import make_client, scratch_settings
 from tests.live_server import live_server
 
-PAGES = ["/", "/surface", "/mlp", "/map"]
+PAGES = ["/", "/surface", "/mlp", "/map", "/activations", "/init"]
 
 
 def _frame_ancestors(response) -> str:

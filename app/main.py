@@ -15,6 +15,7 @@ from app.routes import (
     health,
     instruments_nn,
     instruments_surface,
+    landscape_api,
     map_api,
     mlp_api,
     mlp_ws,
@@ -32,7 +33,8 @@ from app.routes.security import CONTENT_SECURITY_POLICY, SecurityHeaders
 __all__ = ["CONTENT_SECURITY_POLICY", "STATIC_DIR", "app", "create_app"]
 
 ROUTERS = (health, vendor, api_docs, pages, schema_api, surface_api, surface_ws, mlp_api, mlp_ws,
-           map_api, short_links, run_exports, instruments_surface, instruments_nn)
+           map_api, short_links, run_exports, instruments_surface, instruments_nn,
+           landscape_api)
 
 
 def create_app() -> FastAPI:

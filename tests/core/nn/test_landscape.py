@@ -24,7 +24,7 @@ X = RNG_DATA.normal(size=(40, 2))
 Y_BINARY = (X[:, :1] * X[:, 1:] > 0).astype(np.float64)
 Y_CLASSES = RNG_DATA.integers(0, 3, size=40)
 
-NETWORKS = {
+NETWORKS: dict[str, tuple[list[BlockSpec], int, str, str, np.ndarray]] = {
     "tanh": ([BlockSpec(units=5, activation="tanh"), BlockSpec(units=4)], 1, "sigmoid",
              "binary_crossentropy", Y_BINARY),
     "bn_dropout_l2": ([BlockSpec(units=6, batch_normalization="before", dropout=0.3,
@@ -37,7 +37,7 @@ NETWORKS = {
 }
 
 
-def _network(name: str, dtype=np.float64) -> tuple[Sequential, object, str]:
+def _network(name: str, dtype=np.float64) -> tuple[Sequential, np.ndarray, str]:
     specs, outputs, activation, loss, y = NETWORKS[name]
     model = build_mlp(2, specs, outputs, activation, np.random.default_rng(0), dtype)
     rng = np.random.default_rng(1)

@@ -31,10 +31,10 @@ MAX_SNAPSHOTS = 300
 MAX_INTERPOLATION_POINTS = 1001
 ALPHA_RANGE = (-0.5, 1.5)
 MAX_SHARPNESS_EPOCHS = 300
-MAX_LANDSCAPE_WORK = 4 * 10**9
+MAX_LANDSCAPE_WORK = 10**9
 """Grid points (and path points) × samples × weights: weight-visits of the batched forward
 pass (the default 51 × 51 slice of the 2-8-8-1 network on 250 points is 7e7)."""
-MAX_SHARPNESS_WORK = 4 * 10**9
+MAX_SHARPNESS_WORK = 10**9
 """Epochs measured × 2 · Lanczos iterations gradients × samples × weights."""
 LANCZOS_GRADIENTS = 40  # 20 Lanczos iterations × 2 gradients per product
 

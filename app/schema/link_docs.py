@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from app.schema.controls import describe
+from app.schema.landscape import LandscapeView
 from app.schema.map_experiment import MapExperiment
 from app.schema.mlp_experiment import MlpExperiment
 from app.schema.surface_experiment import SurfaceExperiment, SurfaceView
@@ -15,6 +16,8 @@ from app.schema.surface_experiment import SurfaceExperiment, SurfaceView
 PAGES: list[tuple[str, list[type[BaseModel]]]] = [
     ("Surface race (`/surface`)", [SurfaceExperiment, SurfaceView]),
     ("MLP playground (`/mlp`)", [MlpExperiment]),
+    ("MLP playground's loss-landscape panel (`/mlp`, `ls.*`: written once the panel is touched)",
+     [LandscapeView]),
     ("Hyperparameter map (`/map`)", [MapExperiment]),
 ]
 

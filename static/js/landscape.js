@@ -7,7 +7,7 @@
  * one set of settings; a change marks it stale until "Compute" is pressed again.
  */
 
-import { control, h } from "./controls.js";
+import { control, h, select } from "./controls.js";
 import { errorText, formatNumber, t } from "./i18n.js";
 import { drawHonesty, drawInterpolation, drawPcaPlane, drawSharpness, drawSlice } from "./landscape_plots.js";
 import { clone } from "./state.js";
@@ -65,10 +65,11 @@ export class LandscapePanel {
     this.compute.addEventListener("click", () => this.request());
     this.status = h("p", { class: "landscape-status chart-note", role: "status" });
     this.main = h("div", { class: "landscape-chart", id: "landscape-chart", role: "img", "aria-label": t("landscape.chart_aria") });
+    this.empty = h("p", { class: "landscape-empty" }, t("landscape.empty"));
     this.second = h("div", { class: "landscape-chart landscape-chart-second", id: "landscape-honesty", role: "img", "aria-label": t("landscape.honesty_aria") });
-    this.note = h("p", { class: "chart-note" });
+    this.note = h("p", { class: "chart-note landscape-note" });
     this.root.append(tabs, h("div", { class: "landscape-bar" }, this.controls, this.compute), this.status,
-      h("div", { class: "landscape-charts" }, this.main, this.second), this.note);
+      this.empty, h("div", { class: "landscape-charts" }, this.main, this.second), this.note);
     this.tabs = tabs;
     this.refresh();
   }
@@ -89,6 +90,12 @@ export class LandscapePanel {
     const byName = Object.fromEntries(this.fields.map((f) => [f.name, f]));
     this.controls.replaceChildren(...VIEW_FIELDS[view].map((name) => {
       if (name === "other_seed") return this.otherSeed(byName[name]);
+      if (name === "dims") {
+        return select(byName[name], String(this.state.dims), {
+          name: "ls-dims", label: t("landscape.field.dims"), options: ["2", "1"],
+          optionLabel: (o) => t(`landscape.option.dims${o}`), onChange: (v) => this.patch({ dims: Number(v) }),
+        }).el;
+      }
       return control(byName[name], this.state[name], {
         name: `ls-${name}`, label: t(`landscape.field.${name}`),
         optionLabel: (o) => t(`landscape.option.${o}`),
@@ -96,7 +103,6 @@ export class LandscapePanel {
       }).el;
     }));
     this.note.textContent = t(`landscape.note.${view}`);
-    this.second.hidden = view !== "pca";
     this.draw();
   }
 
@@ -148,12 +154,14 @@ export class LandscapePanel {
     const view = this.state.view;
     const result = this.results.get(view);
     this.root.classList.toggle("is-stale", Boolean(result) && result.key !== this.key(view));
+    this.empty.hidden = Boolean(result);
+    this.main.hidden = !result;
     if (!result) {
-      this.main.replaceChildren(h("p", { class: "landscape-empty" }, t("landscape.empty")));
+      this.second.hidden = true;
       this.main.dataset.drawn = "";
       return;
     }
-    if (this.main.querySelector(".landscape-empty")) this.main.replaceChildren();
+    this.second.hidden = view !== "pca";
     const answer = result.answer;
     if (view === "slice") await drawSlice(this.main, answer);
     else if (view === "pca") {

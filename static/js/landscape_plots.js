@@ -69,7 +69,7 @@ export function drawSlice(el, answer) {
     return Plotly.react(el, [line, star], layout("α", t("landscape.loss"), { yaxis: axis(t("landscape.loss"), { type: "log", exponentformat: "power" }) }), CONFIG);
   }
   return Plotly.react(el, [contour(answer, rows), trainedMarker()],
-    layout("α", "β", { yaxis: axis("β", { scaleanchor: "x", constrain: "domain" }) }), CONFIG);
+    layout("α", "β"), CONFIG);
 }
 
 const pc = (k, ratio) => t("landscape.pc_axis", { k, percent: formatNumber(100 * (ratio ?? 0), 3) });

@@ -18,7 +18,7 @@ from app.routes.security import framing_headers
 from app.schema.landscape import LandscapeView
 from app.schema.map_experiment import MapExperiment
 from app.schema.mlp_experiment import MlpExperiment
-from app.schema.page_links import VIEW_KEYS, read_surface_link
+from app.schema.page_links import PANEL_PREFIX, VIEW_KEYS, read_surface_link
 from app.schema.served import map_schema, mlp_schema, page_default_mlp, surface_schema
 from app.schema.surface_experiment import SurfaceView
 from app.schema.url_codec import Notice, decode
@@ -68,10 +68,6 @@ async def surface_page(
     context = _context(request, lang, "surface", data)
     return TEMPLATES.TemplateResponse(request, "surface.html", context,
                                       headers=framing_headers(query, settings))
-
-
-PANEL_PREFIX = "ls."
-"""Link keys of a page's panel state (the MLP page's loss landscape), not of its experiment."""
 
 
 def _simple_page(page: str, model: type[BaseModel], fallback: Callable[[], BaseModel],

@@ -14,6 +14,8 @@ from app.schema.url_codec import Notice, decode
 
 VIEW_KEYS = ("embed", "hide", "lang", "present", "sp", "view")
 """Link keys that shape how a page looks, not what it computes."""
+PANEL_PREFIX = "ls."
+"""Link keys of a page's panel state (the MLP page's loss landscape), not of its experiment."""
 
 
 def read_surface_link(query: Mapping[str, str]) -> tuple[SurfaceExperiment, list[Notice]]:

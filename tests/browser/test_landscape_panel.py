@@ -46,6 +46,9 @@ def compute(page: Any, view: str) -> None:
 def shot(page: Any, name: str) -> None:
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        # the sticky site header would cover the panel's title in an element screenshot
+        page.evaluate("() => { for (const e of document.querySelectorAll('header')) "
+                      "e.style.position = 'static'; }")
         page.locator(".landscape-panel").screenshot(path=str(Path(SHOTS) / f"{name}.png"))
 
 

@@ -16,6 +16,7 @@ from app.routes import (
     health,
     instruments_nn,
     instruments_surface,
+    landscape_api,
     lessons_api,
     map_api,
     mlp_api,
@@ -37,7 +38,7 @@ __all__ = ["CONTENT_SECURITY_POLICY", "STATIC_DIR", "app", "create_app"]
 
 ROUTERS = (health, vendor, api_docs, pages, pages_labs, schema_api, surface_api, surface_ws,
            mlp_api, mlp_ws, map_api, short_links, run_exports, instruments_surface, instruments_nn,
-           lessons_api, pages_lessons)
+           landscape_api, lessons_api, pages_lessons)
 
 
 def create_app() -> FastAPI:

@@ -17,9 +17,10 @@ from app.lessons import lessons_for_page
 from app.lessons.views import card
 from app.routes.deps import SettingsDep
 from app.routes.security import framing_headers
+from app.schema.landscape import LandscapeView
 from app.schema.map_experiment import MapExperiment
 from app.schema.mlp_experiment import MlpExperiment
-from app.schema.page_links import SURFACE_VIEW_KEYS, VIEW_KEYS, read_surface_link
+from app.schema.page_links import PANEL_PREFIX, SURFACE_VIEW_KEYS, VIEW_KEYS, read_surface_link
 from app.schema.served import map_schema, mlp_schema, page_default_mlp, surface_schema
 from app.schema.surface_experiment import SurfaceView
 from app.schema.url_codec import Notice, decode
@@ -78,17 +79,27 @@ async def surface_page(
 
 
 def simple_page(page: str, model: type[BaseModel], fallback: Callable[[], BaseModel],
-                 schema: Callable[[], BaseModel]) -> Any:
-    """A page whose whole state is one experiment model read leniently from the link."""
+                schema: Callable[[], BaseModel],
+                panel: tuple[str, type[BaseModel]] | None = None) -> Any:
+    """A page whose state is one experiment model read leniently from the link, and optionally
+    a panel's own state (``panel``: its data key and model, read from the ``ls.*`` keys)."""
     async def render(request: Request, settings: SettingsDep,
                      accept_language: Annotated[str | None, Header()] = None) -> HTMLResponse:
         query = dict(request.query_params)
         lang = negotiate(query.get("lang"), accept_language)
-        experiment, notices = decode(model, query, fallback(), ignore=VIEW_KEYS)
+        panel_query = ({k: v for k, v in query.items() if k.startswith(PANEL_PREFIX)}
+                       if panel else {})
+        experiment, notices = decode(model, query, fallback(),
+                                     ignore=(*VIEW_KEYS, *panel_query))
         hide = [h for h in query.get("hide", "").split(",") if h][:64]
-        data = {"schema": schema().model_dump(mode="json"),
-                "experiment": experiment.model_dump(mode="json"), "view": {"hide": hide},
-                "notices": notice_dicts(lang, notices)}
+        data: dict[str, Any] = {"schema": schema().model_dump(mode="json"),
+                                "experiment": experiment.model_dump(mode="json"),
+                                "view": {"hide": hide}}
+        if panel:
+            state, panel_notices = decode(panel[1], panel_query, panel[1]())
+            data[panel[0]] = state.model_dump(mode="json")
+            notices += panel_notices
+        data["notices"] = notice_dicts(lang, notices)
         return TEMPLATES.TemplateResponse(request, f"{page}.html",
                                           _context(request, lang, page, data),
                                           headers=framing_headers(query, settings))
@@ -96,7 +107,8 @@ def simple_page(page: str, model: type[BaseModel], fallback: Callable[[], BaseMo
     return render
 
 
-router.add_api_route("/mlp", simple_page("mlp", MlpExperiment, page_default_mlp, mlp_schema),
+router.add_api_route("/mlp", simple_page("mlp", MlpExperiment, page_default_mlp, mlp_schema,
+                                          ("landscape", LandscapeView)),
                      response_class=HTMLResponse, methods=PAGE_METHODS)
 router.add_api_route("/map", simple_page("map", MapExperiment, MapExperiment, map_schema),
                      response_class=HTMLResponse, methods=PAGE_METHODS)

@@ -18,11 +18,12 @@ from app._resources import TEMPLATES_DIR
 from app.i18n import LANGUAGES, catalog, negotiate, translate
 from app.routes.errors import ERROR_RESPONSES, QUERY_JSON_ERROR_RESPONSES
 from app.schema.labs import ActivationLab, InitLab
+from app.schema.landscape import LandscapeView
 from app.schema.map_experiment import MapExperiment
 from app.schema.mlp_experiment import MlpExperiment
-from app.schema.page_links import VIEW_KEYS, read_surface_link
+from app.schema.page_links import PANEL_PREFIX, VIEW_KEYS, read_surface_link
 from app.schema.served import page_default_mlp
-from app.schema.url_codec import decode
+from app.schema.url_codec import decode, encode
 from app.settings import Settings, get_settings
 from app.shortlinks.canonical import (
     MAX_URL_LENGTH,
@@ -55,13 +56,18 @@ def _lab(model: type[ActivationLab] | type[InitLab]) -> Callable[[Mapping[str, s
     def read(query: Mapping[str, str]) -> Any:
         return decode(model, dict(query), model(), ignore=VIEW_KEYS)[0]
     return read
+def _landscape_panel(query: Mapping[str, str]) -> list[tuple[str, str]]:
+    """The landscape panel's keys, canonical (all of them), when the link carries any."""
+    panel = {k: v for k, v in query.items() if k.startswith(PANEL_PREFIX)}
+    return encode(decode(LandscapeView, panel, LandscapeView())[0]) if panel else []
 
 
 _SURFACE = PageLink("/surface", _surface)
 PAGE_LINKS: dict[str, PageLink] = {
     "/": _SURFACE,
     "/surface": _SURFACE,
-    "/mlp": PageLink("/mlp", _resolved_optimizer(MlpExperiment, page_default_mlp)),
+    "/mlp": PageLink("/mlp", _resolved_optimizer(MlpExperiment, page_default_mlp),
+                     _landscape_panel),
     "/map": PageLink("/map", _resolved_optimizer(MapExperiment, MapExperiment)),
     "/activations": PageLink("/activations", _lab(ActivationLab)),
     "/init": PageLink("/init", _lab(InitLab)),

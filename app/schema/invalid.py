@@ -28,6 +28,9 @@ SCHEMA_ERRORS = frozenset({
     # the network instruments
     "activation_param_not_applicable", "propagation_too_large", "lr_find_order",
     "lr_find_too_large",
+    # the loss landscape
+    "landscape_grid_odd", "landscape_too_large", "interpolate_range", "interpolate_same_network",
+    "sharpness_too_large",
 })
 
 

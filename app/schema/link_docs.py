@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from app.schema.controls import describe
 from app.schema.labs import ActivationLab, InitLab
+from app.schema.landscape import LandscapeView
 from app.schema.map_experiment import MapExperiment
 from app.schema.mlp_experiment import MlpExperiment
 from app.schema.surface_experiment import SurfaceExperiment, SurfaceView
@@ -16,6 +17,8 @@ from app.schema.surface_experiment import SurfaceExperiment, SurfaceView
 PAGES: list[tuple[str, list[type[BaseModel]]]] = [
     ("Surface race (`/surface`)", [SurfaceExperiment, SurfaceView]),
     ("MLP playground (`/mlp`)", [MlpExperiment]),
+    ("MLP playground's loss-landscape panel (`/mlp`, `ls.*`: written once the panel is touched)",
+     [LandscapeView]),
     ("Hyperparameter map (`/map`)", [MapExperiment]),
     ("Activation lab (`/activations`)", [ActivationLab]),
     ("Initializer lab (`/init`)", [InitLab]),

@@ -16,6 +16,8 @@ SURFACE_VIEW_KEYS = tuple(url_key(SurfaceView, name) for name in SurfaceView.mod
 """The link keys of the surface page's view (speed, contour/3D, hidden controls, anatomy…)."""
 VIEW_KEYS = tuple(sorted({"embed", "lang", "present", *SURFACE_VIEW_KEYS}))
 """Link keys that shape how a page looks, not what it computes."""
+PANEL_PREFIX = "ls."
+"""Link keys of a page's panel state (the MLP page's loss landscape), not of its experiment."""
 
 
 def read_surface_link(query: Mapping[str, str]) -> tuple[SurfaceExperiment, list[Notice]]:

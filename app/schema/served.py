@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.core.optimizers import DEFAULTS
 from app.schema.controls import describe, optimizer_catalog
 from app.schema.labs import ActivationLab, InitLab, argument_owners
+from app.schema.landscape import LandscapeView
 from app.schema.map_experiment import MapExperiment
 from app.schema.mlp_experiment import MlpExperiment
 from app.schema.mlp_rules import mlp_rules
@@ -57,6 +58,8 @@ class MlpSchema(_Served):
     hyperparameters: dict[str, list[str]]
     rules: dict[str, Any]
     """The rules the server owns (:func:`app.schema.mlp_rules.mlp_rules`)."""
+    landscape: list[Control]
+    """The loss-landscape panel's controls and link keys (``ls.*``)."""
 
 
 class MapSchema(_Served):
@@ -100,7 +103,8 @@ def mlp_schema() -> MlpSchema:
     return MlpSchema(
         experiment=describe(MlpExperiment), optimizers=optimizer_catalog(),
         default=default.model_dump(mode="json"), default_query=_link(default),
-        hyperparameters={name: sorted(d) for name, d in DEFAULTS.items()}, rules=mlp_rules())
+        hyperparameters={name: sorted(d) for name, d in DEFAULTS.items()}, rules=mlp_rules(),
+        landscape=describe(LandscapeView))
 
 
 def map_schema() -> MapSchema:

@@ -30,6 +30,9 @@ class PageLink:
 
     path: str
     read: Callable[[Mapping[str, str]], BaseModel]
+    panel: Callable[[Mapping[str, str]], list[tuple[str, str]]] | None = None
+    """The page's panel keys (the MLP page's ``ls.*``), canonical, or [] when the link has
+    none."""
 
 
 class LinkError(ValueError):
@@ -66,5 +69,6 @@ def read_experiment(url: str, paths: Mapping[str, PageLink]) -> tuple[
 def canonical_link(url: str, paths: Mapping[str, PageLink]) -> str:
     """The canonical spelling of ``url`` (see the module docstring); LinkError if refused."""
     page, experiment, query = read_experiment(url, paths)
-    pairs = encode(experiment) + [(key, query[key]) for key in VIEW_KEYS if query.get(key)]
+    pairs = encode(experiment) + (page.panel(query) if page.panel else [])
+    pairs += [(key, query[key]) for key in VIEW_KEYS if query.get(key)]
     return f"{page.path}?{urlencode(pairs, safe=',')}"

@@ -12,6 +12,7 @@ import { applyHidden } from "./classroom.js";
 import { h } from "./controls.js";
 import { DrawScheduler } from "./draw.js";
 import { t } from "./i18n.js";
+import { LandscapePanel, landscapeTouched } from "./landscape.js";
 import { downloadScript } from "./mlp_code.js";
 import { linkExperiment, resolveOptimizer, structureKey } from "./mlp_experiment.js";
 import { NetworkPanel, networkChanged, showRestarted } from "./mlp_network.js";
@@ -31,9 +32,10 @@ const { data, schema, store, debug } = bootPage({
   state: (d) => {
     const experiment = clone(d.experiment);
     experiment.optimizer = resolveOptimizer(experiment.optimizer, d.schema.optimizers);
-    return { experiment, hide: [...(d.view?.hide ?? [])], speed: DEFAULT_SPEED, upload: null };
+    return { experiment, hide: [...(d.view?.hide ?? [])], speed: DEFAULT_SPEED, upload: null, landscape: clone(d.landscape) };
   },
   link: (s, d) => queryString([["lang", d.lang], ...encodePairs(d.schema.experiment, linkExperiment(s.experiment)),
+    ...(landscapeTouched(d.schema.landscape, s.landscape) ? encodePairs(d.schema.landscape, s.landscape) : []),
     ...(s.hide.length ? [["hide", s.hide.join(",")]] : [])]),
   notices: linkNotices,
   debug: { drawCount: 0, drawnEpoch: -1, drawnGen: -1, errors: [], sent: [] },
@@ -51,6 +53,7 @@ const stream = new TrainingStream("/ws/mlp", {
 const draws = new DrawScheduler(draw);
 const view = new MlpView({ experiment: () => state.experiment, redraw: () => draws.queue(), debug });
 const network = new NetworkPanel({ store, schema, run: () => run });
+const landscape = new LandscapePanel($("#landscape-body"), { fields: schema.landscape, store, debug });
 Object.defineProperty(debug, "run", { get: () => run });
 document.addEventListener("descenso:layout", () => draws.queue()); // a mode or tab change (present.js)
 
@@ -71,6 +74,7 @@ scheduleMarks.update();
 store.subscribe((changes, meta) => {
   if (meta.network) network.build();
   else if (meta.structure) network.refresh();
+  if (changes.experiment) landscape.experimentChanged();
   if (changes.experiment && meta.run !== false) {
     network.refreshCode();
     // Fewer epochs than already trained: the training is over, nothing left to play.

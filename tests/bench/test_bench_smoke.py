@@ -104,3 +104,11 @@ def test_page_latency_benchmark_measures_slider_releases_in_chromium():
         pytest.skip("no /usr/bin/chromium")
     timings = page_latency.measure(releases=2)
     assert len(timings["draw"]) == 2 and all(t > 0 for t in timings["draw"])
+
+
+def test_landscape_bench_runs_at_a_tiny_size():
+    from bench import landscape_slice
+
+    table = landscape_slice.measure(grid=3, rounds=1, full=False)
+    assert rates_positive(table) and table.rows[1].baseline_rate
+    assert "largest relative difference" in table.notes[0]

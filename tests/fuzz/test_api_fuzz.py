@@ -124,6 +124,9 @@ SMALL_DEFAULTS: dict[str, dict[str, Any]] = {
     "POST /api/schedule": {"steps": 300},
     "POST /api/init/propagate": {"depth": 4, "width": 16, "samples": 60},
     "POST /api/mlp/lr_find": {"num_it": 12, "experiment": {"dataset": {"samples": 60}}},
+    "POST /api/mlp/landscape": {"experiment": {"epochs": 2, "dataset": {"samples": 60}}},
+    "POST /api/mlp/interpolate": {"experiment": {"epochs": 2, "dataset": {"samples": 60}}},
+    "POST /api/mlp/sharpness": {"experiment": {"epochs": 2, "dataset": {"samples": 60}}},
 }
 
 

@@ -178,3 +178,10 @@ def test_qr_of_a_link_too_long_for_a_symbol_is_422(client):
     response = client.get("/api/qr", params={"url": url[:8000]})
     assert response.status_code == 422
     assert "shorten" in response.json()["errors"][0]["message"]
+
+
+def test_a_short_mlp_link_keeps_the_landscape_panel(client):
+    body = client.post("/api/short", json={"url": "/mlp?ls.v=pca&ls.g=9&ep=12"}).json()
+    assert "ls.v=pca" in body["url"] and "ls.g=9" in body["url"] and "ls.s=1.0" in body["url"]
+    plain = client.post("/api/short", json={"url": "/mlp?ep=12"}).json()
+    assert "ls." not in plain["url"]

@@ -51,6 +51,11 @@ class Loss:
         """Both at once, sharing the intermediate arrays (used by ``Sequential.train_step``)."""
         raise NotImplementedError
 
+    def values(self, y_pred: FloatArray, y_true: Any) -> FloatArray:
+        """``value`` of each of a stack of predictions (g, n, k) against one target: shape (g,)
+        (the loss landscape evaluates many networks on the same data at once)."""
+        raise NotImplementedError
+
     def __repr__(self) -> str:
         return self.name
 
@@ -82,6 +87,11 @@ class BinaryCrossentropy(Loss):
         grad = (p - y) / (p * q)
         grad *= (p == y_pred) * (1.0 / y_pred.size)  # clipped entries pass no gradient
         return value, grad
+
+    def values(self, y_pred: FloatArray, y_true: Any) -> FloatArray:
+        y = _target(y_pred[0], y_true)
+        p = np.clip(y_pred, EPSILON, 1.0 - EPSILON)
+        return -(y * np.log(p) + (1.0 - y) * np.log(1.0 - p)).mean(axis=(1, 2))
 
 
 class CategoricalCrossentropy(Loss):
@@ -123,6 +133,11 @@ class CategoricalCrossentropy(Loss):
         grad = (g - (g * r).sum(axis=-1, keepdims=True)) / s
         return value, grad
 
+    def values(self, y_pred: FloatArray, y_true: Any) -> FloatArray:
+        y = self._one_hot(y_pred[0], y_true)
+        q = np.clip(y_pred / y_pred.sum(axis=-1, keepdims=True), EPSILON, 1.0 - EPSILON)
+        return -(y * np.log(q)).sum(axis=-1).mean(axis=-1)
+
 
 class MeanSquaredError(Loss):
     """Keras mean_squared_error: loss = mean((y_pred - y)**2);  grad = 2 * (y_pred - y) / size."""
@@ -139,6 +154,10 @@ class MeanSquaredError(Loss):
         value = float((d * d).mean())
         d *= 2.0 / y_pred.size
         return value, d
+
+    def values(self, y_pred: FloatArray, y_true: Any) -> FloatArray:
+        d = y_pred - _target(y_pred[0], y_true)
+        return (d * d).mean(axis=(1, 2))
 
 
 LOSSES: dict[str, type[Loss]] = {

@@ -11,7 +11,14 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import map_vs_scalar, mlp_vs_torch, page_latency, stream, surface_socket
+from bench import (
+    map_vs_scalar,
+    mlp_vs_torch,
+    page_latency,
+    room_follow,
+    stream,
+    surface_socket,
+)
 from bench.common import Table, machine, machine_markdown, machine_text, say
 
 BENCHMARKS: dict[str, Callable[[bool], Table]] = {
@@ -20,6 +27,7 @@ BENCHMARKS: dict[str, Callable[[bool], Table]] = {
     "stream": stream.run,
     "surface": surface_socket.run,
     "page": page_latency.run,
+    "room": room_follow.run,
 }
 """Name (for ``--only``) -> the benchmark's ``run(quick)``."""
 

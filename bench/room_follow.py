@@ -46,8 +46,10 @@ async def _until_done(ws: Any) -> list[str]:
     texts = []
     while True:
         text = await ws.recv()
-        texts.append(text)
         message = json.loads(text)
+        if message.get("type") == "teacher_stream":  # followers' marker of a new stream
+            continue
+        texts.append(text)
         if message.get("type") == "error":
             raise RuntimeError(f"refused: {message}")
         if message.get("type") == "frame" and message.get("done"):

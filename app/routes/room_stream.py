@@ -63,6 +63,9 @@ async def outbox_for(websocket: WebSocket) -> Outbox:
     store = app_room_store(websocket.app, settings.redis_url)
     try:
         if await store.is_teacher(code, query.get("token")):
+            # a new stream of the teacher (she opened another page): followers start afresh
+            await store.stream(code, json.dumps({"type": "teacher_stream",
+                                                 "path": websocket.url.path}), start=True)
             return Outbox(websocket, store, code)
     except RoomError:
         pass

@@ -3,12 +3,13 @@ students are in it (404 for an unknown or expired room)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path
 from fastapi.responses import JSONResponse
 
 from app.core.rooms import RoomError, normalize_code
+from app.routes.errors import QUERY_ERROR_RESPONSES
 from app.routes.room_deps import RoomStoreDep
 from app.schema.room_messages import RoomErrorOut, RoomInfoOut, RoomOut
 
@@ -22,7 +23,11 @@ def room_error(status: int, error: RoomError) -> JSONResponse:
 
 
 UNKNOWN: dict[int | str, dict[str, Any]] = {
-    404: {"model": RoomErrorOut, "description": "No such room (wrong code, or it expired)"}}
+    404: {"model": RoomErrorOut, "description": "No such room (wrong code, or it expired)"},
+    **QUERY_ERROR_RESPONSES}
+CodePath = Annotated[str, Path(min_length=1, max_length=16,
+                               description="The room's code, e.g. K7P2QD (case and dashes do "
+                                           "not matter)")]
 FULL: dict[int | str, dict[str, Any]] = {
     503: {"model": RoomErrorOut, "description": "The server has its maximum of open rooms"}}
 
@@ -39,7 +44,7 @@ async def create_room(store: RoomStoreDep) -> Any:
 
 
 @router.get("/api/rooms/{code}", response_model=RoomInfoOut, responses=UNKNOWN)
-async def room_info(code: str, store: RoomStoreDep) -> Any:
+async def room_info(code: CodePath, store: RoomStoreDep) -> Any:
     """How many students are connected to a room; 404 if it does not exist or expired."""
     normalized = normalize_code(code)
     students = await store.students(normalized) if normalized else None

@@ -11,6 +11,9 @@ def collect_until_done(ws) -> list[dict]:
     messages = []
     while True:
         message = ws.receive_json()
+        if message["type"] == "teacher_stream":  # a follower's marker: the teacher's new stream
+            assert message["path"] in ("/ws/mlp", "/ws/surface")
+            continue
         messages.append(message)
         if message["type"] == "frame" and message["done"]:
             return messages

@@ -115,13 +115,16 @@ function endClass() {
 /** Wire the header's class button and join the tab's class, if it has one. */
 export function wireRoom({ data, store, debug }) {
   const session = readSession();
-  const button = document.getElementById("btn-room");
+  const button = document.getElementById("btn-room"); // in the share menu
   if (button) {
-    button.hidden = session?.role === "student";
     if (session?.role === "teacher") {
       button.textContent = t("room.button_open", { code: session.code });
-      button.addEventListener("click", () => active?.panel.toggle());
+      button.addEventListener("click", () => {
+        document.getElementById("share-dialog")?.close();
+        active?.panel.toggle(true);
+      });
     } else {
+      button.hidden = session?.role === "student";
       button.addEventListener("click", () => startClass(data));
     }
   }

@@ -65,23 +65,33 @@ export class TeacherPanel {
       this.status,
       h("div", { class: "room-actions" },
         h("button", { type: "button", class: "button button-quiet", onclick: end }, t("room.end"))));
-    document.body.append(this.root);
+    this.tab = h("button", { type: "button", class: "button room-tab", "data-room": "tab",
+      "aria-controls": "room-panel", onclick: () => this.toggle() });
+    document.body.append(this.root, this.tab);
     this.toggle(true);
   }
 
+  /** Show or hide the panel; the tab at the corner stays, with the class code and count. */
   toggle(open = this.root.hidden) {
     this.root.hidden = !open;
-    document.body.classList.toggle("room-panel-open", open);
+    this.tab.setAttribute("aria-expanded", String(open));
+    this.drawTab();
+  }
+
+  drawTab() {
+    this.tab.textContent = t("room.tab", { code: this.session.code, n: this.count.textContent });
   }
 
   receive(message) {
     if (message.type === "hello") {
       this.count.textContent = String(message.students);
+      this.drawTab();
       this.submissions = message.submissions ?? [];
       if (message.tally) this.tally = message.tally;
       this.redraw();
     } else if (message.type === "presence") {
       this.count.textContent = String(message.students);
+      this.drawTab();
     } else if (message.type === "submission") {
       this.submissions.push(message);
       this.redraw();

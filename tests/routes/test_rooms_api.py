@@ -36,3 +36,15 @@ def test_rooms_per_server_are_capped(client, monkeypatch):
     assert answer.json() == {"code": "room.too_many", "params": {"max": 1},
                              "message": answer.json()["message"]}
     assert "maximum of 1 open rooms" in answer.json()["message"]
+
+
+def test_the_join_link_has_a_qr_code_and_a_page(client):
+    room = client.post("/api/rooms").json()
+    qr = client.get("/api/qr", params={"url": room["join_url"]})
+    assert qr.status_code == 200 and qr.headers["content-type"].startswith("image/svg+xml")
+    assert client.get("/api/qr", params={"url": "/join/0O1Il0"}).status_code == 422
+    page = client.get(room["join_url"] + "?lang=es")
+    assert page.status_code == 200 and room["code"] in page.text
+    assert "Entrar en una clase" in page.text
+    assert room["teacher_token"] not in page.text
+    assert client.get("/join?lang=en").status_code == 200

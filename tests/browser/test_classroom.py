@@ -16,6 +16,9 @@ SHOTS = ROOT / "docs" / "screenshots"
 READY_JS = """() => { const d = window.__descenso;
   return Boolean(d && document.body.dataset.ready === 'true' && d.gen !== undefined
     && d.drawnGen === d.gen && d.drawnComplete === true); }"""
+MLP_READY_JS = """() => { const d = window.__descenso;
+  return Boolean(d && document.body.dataset.ready === 'true' && d.run && d.run.info
+    && d.drawnEpoch === d.run.epoch); }"""
 PATHS_JS = """() => window.__descenso.race.paths.map((p) => ({x: p.x, y: p.y}))"""
 ES = catalog("es")
 
@@ -142,5 +145,20 @@ def test_a_class_follows_the_teacher_and_sends_runs_back(browser: Any, problems:
     bea.screenshot(path=str(SHOTS / "class-student-es.png"))
     bea.set_viewport_size({"width": 390, "height": 844})
     bea.screenshot(path=str(SHOTS / "class-student-phone-es.png"))
+    bea.set_viewport_size({"width": 1280, "height": 720})
+
+    # the teacher opens the MLP page and plays: Bea follows and draws the same training (one
+    # training on the server); Ana, exploring on her own, stays where she is
+    teacher.locator(".site-nav a[href^='/mlp']").click()
+    wait_for(teacher, MLP_READY_JS, timeout=60)
+    wait_for(bea, "() => location.pathname === '/mlp'", timeout=30)
+    wait_for(bea, MLP_READY_JS, timeout=60)
+    teacher.locator("#btn-play").click()
+    wait_for(teacher, "() => window.__descenso.run.epoch >= 12", timeout=90)
+    wait_for(bea, "() => window.__descenso.run.epoch >= 12", timeout=90)
+    losses = "() => window.__descenso.run.epochs.slice(0, 12).map((e) => e.train_loss)"
+    assert bea.evaluate(losses) == teacher.evaluate(losses)
+    assert bea.locator("[data-room=badge]").inner_text() == ES["room.following"]
+    assert ana.evaluate("() => location.pathname") == "/surface"
     for page in (teacher, ana, bea):
         page.context.close()

@@ -150,9 +150,11 @@ export class TeacherPanel {
       x: g.x, y: g.y, text: g.text, hovertemplate: "%{text}: η=%{x}, %{y}<extra></extra>",
       marker: { size: 10 },
     }));
+    this.scatter.hidden = traces.length === 0; // an empty chart says nothing: the board says why
+    if (!traces.length) return;
     Plotly.react(this.scatter, traces, {
-      margin: { l: 48, r: 8, t: 8, b: 36 }, height: 200, showlegend: true,
-      legend: { orientation: "h", y: -0.3 },
+      margin: { l: 48, r: 8, t: 28, b: 36 }, height: 200, showlegend: true,
+      legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom" },
       xaxis: { type: "log", title: { text: "η" } }, yaxis: { type: "log", title: { text: t("room.final_loss") } },
     }, { displayModeBar: false, responsive: true });
   }

@@ -3,6 +3,9 @@ routers."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
@@ -11,6 +14,7 @@ from starlette.exceptions import HTTPException
 from app._resources import STATIC_DIR
 from app.jobs.workers import configure_interpreter
 from app.lessons import all_lessons
+from app.rooms.store import warn_if_rooms_split
 from app.routes import (
     api_docs,
     health,
@@ -24,6 +28,10 @@ from app.routes import (
     pages,
     pages_labs,
     pages_lessons,
+    room_stream,
+    rooms_api,
+    rooms_pages,
+    rooms_ws,
     run_exports,
     schema_api,
     short_links,
@@ -32,13 +40,25 @@ from app.routes import (
     vendor,
 )
 from app.routes.errors import http_error_response, validation_error_response
+from app.routes.room_deps import close_room_store
 from app.routes.security import CONTENT_SECURITY_POLICY, SecurityHeaders
+from app.settings import get_settings
 
 __all__ = ["CONTENT_SECURITY_POLICY", "STATIC_DIR", "app", "create_app"]
 
 ROUTERS = (health, vendor, api_docs, pages, pages_labs, schema_api, surface_api, surface_ws,
            mlp_api, mlp_ws, map_api, short_links, run_exports, instruments_surface, instruments_nn,
-           landscape_api, lessons_api, pages_lessons)
+           landscape_api, lessons_api, pages_lessons, rooms_api, rooms_ws, room_stream, rooms_pages)
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """At start-up, say that rooms need Redis when several workers serve without it; at
+    shutdown, close the room store's connections."""
+    settings = app.dependency_overrides.get(get_settings, get_settings)()
+    warn_if_rooms_split(settings.redis_url)
+    yield
+    await close_room_store(app)
 
 
 def create_app() -> FastAPI:
@@ -52,6 +72,7 @@ def create_app() -> FastAPI:
         version="0.1.0",
         docs_url=None,  # served offline by app.routes.api_docs
         redoc_url=None,
+        lifespan=lifespan,
     )
     app.add_middleware(SecurityHeaders)
     app.add_exception_handler(RequestValidationError, validation_error_response)  # type: ignore[arg-type]

@@ -4,6 +4,8 @@
                              ``~/.local/share/descenso``.
 ``DESCENSO_FRAME_ANCESTORS`` who may frame ``embed=1`` pages (a CSP ``frame-ancestors`` source
                              list); default ``*``. Every other page refuses framing.
+``DESCENSO_REDIS_URL``       where classrooms live when the app runs as several workers or
+                             replicas (``redis://host:6379/0``); unset: in this process.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ class Settings(BaseModel):
 
     data_dir: Path = DEFAULT_DATA_DIR
     frame_ancestors: str = "*"
+    redis_url: str | None = None
 
     @field_validator("frame_ancestors")
     @classmethod
@@ -34,12 +37,22 @@ class Settings(BaseModel):
                              "\"*\" or \"https://moodle.example.org 'self'\"")
         return value.strip()
 
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("DESCENSO_REDIS_URL must start with redis://, rediss:// or unix://")
+        return value.strip()
+
     @classmethod
     def from_environment(cls) -> Settings:
         env = os.environ
         return cls(
             data_dir=Path(env.get("DESCENSO_DATA_DIR", str(DEFAULT_DATA_DIR))),
             frame_ancestors=env.get("DESCENSO_FRAME_ANCESTORS", "*"),
+            redis_url=env.get("DESCENSO_REDIS_URL") or None,
         )
 
 

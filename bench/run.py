@@ -16,6 +16,7 @@ from bench import (
     map_vs_scalar,
     mlp_vs_torch,
     page_latency,
+    room_follow,
     stream,
     surface_socket,
 )
@@ -28,6 +29,7 @@ BENCHMARKS: dict[str, Callable[[bool], Table]] = {
     "surface": surface_socket.run,
     "page": page_latency.run,
     "landscape": landscape_slice.run,
+    "room": room_follow.run,
 }
 """Name (for ``--only``) -> the benchmark's ``run(quick)``."""
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Set up everything the tests need (.venv, packages, Keras reference, Debian chromium and nodejs)
+# Set up everything the tests need (.venv, packages, Keras reference, Debian chromium, nodejs and
+# redis-server)
 # and run ruff, mypy and the whole pytest suite, browser and JavaScript unit tests included.
 set -euo pipefail
 source "$(dirname "$0")/_venv.sh" "test"
@@ -25,6 +26,14 @@ if ! command -v node >/dev/null 2>&1; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get install -y -q nodejs >/dev/null 2>&1 \
     || { $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q nodejs >/dev/null; }
+fi
+
+# Debian redis-server for the classroom tests that share a room between two processes.
+if ! command -v redis-server >/dev/null 2>&1 && [ ! -x /usr/bin/redis-server ]; then
+  echo "== installing Debian redis-server"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get install -y -q redis-server >/dev/null 2>&1 \
+    || { $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q redis-server >/dev/null; }
 fi
 
 export KERAS_BACKEND=torch

@@ -18,6 +18,7 @@ from app.jobs.mlp_training import MlpTraining, TrainFrame
 from app.jobs.player import Player
 from app.jobs.workers import run_cpu
 from app.routes.errors import field_errors
+from app.routes.room_stream import Outbox, outbox_for
 from app.routes.socket_protocol import StartMessage, serve
 from app.schema.mlp_experiment import MlpExperiment
 from app.schema.mlp_rules import CONTINUES
@@ -37,8 +38,10 @@ def frame_encoder(training: MlpTraining) -> Any:
 
 @router.websocket("/ws/mlp")
 async def mlp_socket(websocket: WebSocket) -> None:
-    """Stream a training; disconnecting stops it."""
-    player: Player[TrainFrame] = Player(websocket.send_text)
+    """Stream a training; disconnecting stops it. With ``?room=CODE&token=…`` (the room's
+    teacher) the room's followers receive the same messages (``/ws/room/{code}/stream``)."""
+    out = await outbox_for(websocket)
+    player: Player[TrainFrame] = Player(out.send_text)
     session: dict[str, MlpTraining] = {}
 
     async def reset() -> None:
@@ -49,15 +52,15 @@ async def mlp_socket(websocket: WebSocket) -> None:
                               player.speed)
 
     await serve(websocket, player,
-                lambda command: _start(websocket, player, session, command), reset)
+                lambda command: _start(out, player, session, command), reset)
 
 
-async def _start(websocket: WebSocket, player: Player[TrainFrame],
+async def _start(out: Outbox, player: Player[TrainFrame],
                  session: dict[str, MlpTraining], command: StartMessage) -> None:
     try:
         experiment = MlpExperiment.model_validate(command.experiment)
     except ValidationError as error:
-        await websocket.send_json({"type": "error", "gen": command.gen,
+        await out.send_json({"type": "error", "gen": command.gen,
                                    "errors": field_errors(error.errors())})
         return
     current = session.get("training")
@@ -69,19 +72,19 @@ async def _start(websocket: WebSocket, player: Player[TrainFrame],
             return current.frames(initial=False) if player.done else None
         await player.mutate(change)
         player.set_speed(command.speed)
-        await websocket.send_json({"type": "updated", "gen": command.gen})
+        await out.send_json({"type": "updated", "gen": command.gen})
         if command.mode == "play":
             await player.play()
         return
     try:
         training = await run_cpu(MlpTraining, experiment)
     except ValueError as error:
-        await websocket.send_json({"type": "error", "gen": command.gen, "errors": [
+        await out.send_json({"type": "error", "gen": command.gen, "errors": [
             {"field": "experiment", "message": str(error), "type": "value_error",
              "code": "ws.experiment", "params": {}}]})
         return
     session["training"] = training
-    await websocket.send_json({"type": "started", "gen": command.gen,
+    await out.send_json({"type": "started", "gen": command.gen,
                                "task": training.data.task, "loss": training.loss_name,
                                "steps_per_epoch": training.steps_per_epoch,
                                "data": training.data_points(),

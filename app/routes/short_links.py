@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app._resources import TEMPLATES_DIR
+from app.core.rooms import normalize_code as normalize_room_code
 from app.i18n import LANGUAGES, catalog, negotiate, translate
 from app.routes.errors import ERROR_RESPONSES, QUERY_JSON_ERROR_RESPONSES
 from app.schema.labs import ActivationLab, InitLab
@@ -38,6 +39,7 @@ from app.shortlinks.store import ShortLinkStore, normalize_code
 router = APIRouter(tags=["share"])
 TEMPLATES = Jinja2Templates(directory=TEMPLATES_DIR)
 SHORT_PREFIX = "/s/"
+JOIN_PREFIX = "/join/"  # a class's join link (app/routes/rooms_pages.py)
 
 
 def _surface(query: Mapping[str, str]) -> BaseModel:
@@ -162,6 +164,9 @@ def _qr_target(url: str, request: Request) -> str:
     if relative.startswith(SHORT_PREFIX) and "?" not in relative and "#" not in relative:
         if normalize_code(relative[len(SHORT_PREFIX):]) is None:
             raise LinkError("not a short code")
+    elif relative.startswith(JOIN_PREFIX) and "?" not in relative and "#" not in relative:
+        if normalize_room_code(relative[len(JOIN_PREFIX):]) is None:
+            raise LinkError("not a class code")
     else:
         split_app_link(relative, PAGE_LINKS)
     return origin + relative
@@ -170,8 +175,9 @@ def _qr_target(url: str, request: Request) -> str:
 @router.get("/api/qr", response_class=SvgImage, responses=QR_RESPONSES)
 def qr_code(request: Request,
             url: Annotated[str, Query(max_length=MAX_URL_LENGTH,
-                                      description="/s/<code>, a page link, or either on this "
-                                                  "host as an absolute URL")]) -> Response:
+                                      description="/s/<code>, /join/<class code>, a page "
+                                                  "link, or one of them on this host as an "
+                                                  "absolute URL")]) -> Response:
     """The QR code (SVG, made here with segno) of a short link or a page link of this app.
 
     An app-relative link is prefixed with the origin the request came to."""

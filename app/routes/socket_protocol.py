@@ -84,7 +84,7 @@ Command = Annotated[
 _COMMAND: TypeAdapter[Command] = TypeAdapter(Command)
 
 
-async def receive_json(websocket: WebSocket) -> Any:
+async def receive_json(websocket: WebSocket, max_bytes: int = MAX_MESSAGE_BYTES) -> Any:
     """The next text message as JSON, refusing binary, oversized or malformed ones."""
     message = await websocket.receive()
     if message["type"] == "websocket.disconnect":
@@ -94,9 +94,9 @@ async def receive_json(websocket: WebSocket) -> Any:
         raise _protocol_error(CLOSE_UNSUPPORTED, "binary messages are not accepted", "ws.binary")
     # surrogatepass: a lone surrogate (possible where the server does not check UTF-8) is
     # measured, then refused by json.loads, instead of raising here
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_MESSAGE_BYTES:
-        raise _protocol_error(CLOSE_TOO_BIG, f"message larger than {MAX_MESSAGE_BYTES} bytes",
-                              "ws.too_big", max=MAX_MESSAGE_BYTES)
+    if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+        raise _protocol_error(CLOSE_TOO_BIG, f"message larger than {max_bytes} bytes",
+                              "ws.too_big", max=max_bytes)
     try:
         return json.loads(text)
     except (ValueError, RecursionError) as error:

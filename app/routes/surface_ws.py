@@ -17,6 +17,7 @@ from app.i18n.messages import run_message
 from app.jobs.player import Player
 from app.jobs.surface_race import RaceFrame, build_surface, race, start_point
 from app.routes.errors import field_errors
+from app.routes.room_stream import Outbox, outbox_for
 from app.routes.socket_protocol import StartMessage, serve
 from app.schema.surface_experiment import SurfaceExperiment
 
@@ -45,12 +46,15 @@ def encode_frames(frames: list[RaceFrame], generation: int,
 
 @router.websocket("/ws/surface")
 async def surface_socket(websocket: WebSocket) -> None:
-    """Stream races; a new ``start`` replaces the running one; disconnecting stops the job."""
-    player: Player[RaceFrame] = Player(websocket.send_text)
-    await serve(websocket, player, lambda command: _start(websocket, player, command))
+    """Stream races; a new ``start`` replaces the running one; disconnecting stops the job.
+    With ``?room=CODE&token=…`` the room's followers receive the same messages."""
+    out = await outbox_for(websocket)
+    player: Player[RaceFrame] = Player(out.send_text)
+    await serve(websocket, player, lambda command: _start(out, player, command))
 
 
-async def _start(websocket: WebSocket, player: Player[RaceFrame], command: StartMessage) -> None:
+async def _start(out: Outbox, player: Player[RaceFrame],
+                 command: StartMessage) -> None:
     try:
         experiment = SurfaceExperiment.model_validate(command.experiment)
         surface = build_surface(experiment)
@@ -58,10 +62,10 @@ async def _start(websocket: WebSocket, player: Player[RaceFrame], command: Start
         errors = field_errors(error.errors()) if isinstance(error, ValidationError) else [
             {"field": "experiment", "message": str(error), "type": "value_error",
              "code": "ws.experiment", "params": {}}]
-        await websocket.send_json({"type": "error", "gen": command.gen, "errors": errors})
+        await out.send_json({"type": "error", "gen": command.gen, "errors": errors})
         return
     start = start_point(experiment, surface)
-    await websocket.send_json({
+    await out.send_json({
         "type": "started", "gen": command.gen, "steps": experiment.steps,
         "start": start,
         "runs": [{"optimizer": r.optimizer, "enabled": r.enabled} for r in experiment.runs],

@@ -13,6 +13,7 @@ import { h } from "./controls.js";
 import { wireDownloads } from "./downloads.js";
 import { errorText, setCatalog, t } from "./i18n.js";
 import { setEmbedLink, wirePresent, withModes, withoutModes } from "./present.js";
+import { roomLinkChanged, wireRoom } from "./room.js";
 import { writeUrl } from "./state.js";
 import { Store } from "./store.js";
 import { wireShareMenu } from "./share.js";
@@ -36,6 +37,7 @@ export function writeLink(query) {
     link.href = `?${full.replace(/^lang=[a-z]+/, `lang=${link.dataset.langLink}`)}`;
   }
   setEmbedLink(query);
+  roomLinkChanged(query);
 }
 
 /**
@@ -56,6 +58,7 @@ export function bootPage({ state, link, debug = {}, notices = (data) => data.not
   wireDownloads(data.page, () => store.state.experiment);
   debug.state = store.state;
   window.__descenso = debug;
+  wireRoom({ data, store, debug });
   showNotices($("#notices"), notices(data, store.state));
   return { data, schema: data.schema, store, debug };
 }

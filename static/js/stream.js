@@ -3,9 +3,22 @@
  * `TrainingStream` in mlp_run.js). Every `start` carries a new generation token; messages of
  * an older generation are dropped, so a slow race never paints over the one that replaced it.
  * The socket reconnects by itself; the page re-sends its experiment when it comes back.
+ * In a class (room_session.js) the teacher's stream also feeds the room, and a following
+ * student's stream is the room's: it draws the teacher's frames, whatever their generation.
  */
 
+import { readSession, streamPath } from "./room_session.js";
+
 const RETRY_MS = [250, 500, 1000, 2000, 4000];
+const STREAMS = new Set();
+
+/** Close every stream of the page: each reconnects at once to the path the class now asks. */
+export function reconnectStreams() {
+  for (const stream of STREAMS) {
+    stream.retries = 0;
+    stream.socket?.close();
+  }
+}
 
 export class RaceStream {
   constructor(path, { onMessage, onOpen, onClose } = {}) {
@@ -18,11 +31,18 @@ export class RaceStream {
     this.retries = 0;
     this.socket = null;
     this.dropped = 0;
+    STREAMS.add(this);
   }
 
   url() {
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    return `${scheme}//${location.host}${this.path}`;
+    return `${scheme}//${location.host}${streamPath(this.path, readSession())}`;
+  }
+
+  /** Whether this stream shows the teacher's frames (a following student's). */
+  following() {
+    const session = readSession();
+    return session?.role === "student" && Boolean(session.following);
   }
 
   connect() {
@@ -55,7 +75,7 @@ export class RaceStream {
     } catch {
       return;
     }
-    if (message.gen !== undefined && !this.accepts(message.gen)) {
+    if (message.gen !== undefined && !this.following() && !this.accepts(message.gen)) {
       this.dropped += 1;
       return;
     }

@@ -9,6 +9,7 @@
 
 import { showPlayer } from "./player.js";
 import { Race, RaceCache } from "./race.js";
+import { readSession } from "./room_session.js";
 import { RaceStream } from "./stream.js";
 
 const INPUT_DEBOUNCE_MS = 60;
@@ -65,6 +66,8 @@ export class SurfaceRunner {
   }
 
   start(mode) {
+    // A teacher in a class sends whole races: her followers have no cache to fill the rest from.
+    if (readSession()?.role === "teacher") this.cache.forget();
     const plan = this.cache.plan(this.experiment, mode);
     const gen = this.stream.start(plan.experiment, mode, this.store.state.view.speed);
     this.debug.gen = gen;
@@ -74,6 +77,11 @@ export class SurfaceRunner {
   }
 
   receive(message) {
+    if (message.type === "started" && this.stream.following()) {
+      // a following student draws the teacher's new race from its first frame on
+      this.race = new Race({ gen: message.gen, mode: "play", previous: this.race });
+      this.debug.gen = message.gen;
+    }
     const race = this.race;
     if (message.type === "started") {
       race.start = message.start;

@@ -1,0 +1,164 @@
+"""A live class in the browser: one teacher page, two student pages (separate tabs, so separate
+sessions). The teacher starts a class, moves a slider and presses play; the students' pages
+draw the same trajectories; one student explores on her own, changes η and sends her run; the
+teacher's class panel shows it. Screenshots of the teacher's panel and a student's page (es)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from tests.browser.helpers import catalog
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "docs" / "screenshots"
+READY_JS = """() => { const d = window.__descenso;
+  return Boolean(d && document.body.dataset.ready === 'true' && d.gen !== undefined
+    && d.drawnGen === d.gen && d.drawnComplete === true); }"""
+MLP_READY_JS = """() => { const d = window.__descenso;
+  return Boolean(d && document.body.dataset.ready === 'true' && d.run && d.run.info
+    && d.drawnEpoch === d.run.epoch); }"""
+PATHS_JS = """() => window.__descenso.race.paths.map((p) => ({x: p.x, y: p.y}))"""
+ES = catalog("es")
+
+
+def wait_for(page: Any, script: str, timeout: float = 30.0) -> Any:
+    """Poll ``script`` until truthy; a student's page reloads when it follows the teacher to a
+    new link, so an evaluation cut by a navigation is simply tried again."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            value = page.evaluate(script)
+        except Exception as error:  # the page navigated while the script ran
+            if "context was destroyed" not in str(error) and "navigat" not in str(error):
+                raise
+            value = None
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {script}")
+        time.sleep(0.05)
+
+
+def lr_slider(page: Any, optimizer: str) -> Any:
+    return page.locator(f".card[data-optimizer={optimizer}] [data-hp=learning_rate] "
+                        "input[type=range]")
+
+
+def student_page(browser: Any, problems: Any, server_url: str, code: str, name: str) -> Any:
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    context.on("page", problems.watch)
+    page = context.new_page()
+    page.goto(f"{server_url}/join/{code}?lang=es")
+    page.locator("#join-name").fill(name)
+    page.locator("#join-button").click()
+    page.wait_for_url("**/surface?**", timeout=20_000)
+    wait_for(page, READY_JS)
+    assert page.locator("[data-room=badge]").inner_text() == ES["room.following"]
+    return page
+
+
+def same_race(teacher: Any, student: Any) -> None:
+    """The student's page shows the teacher's link and draws the same trajectories."""
+    teacher_query = teacher.evaluate(
+        "() => new URLSearchParams(location.search).toString()").replace("lang=es&", "")
+    wait_for(student, f"""() => new URLSearchParams(location.search).toString()
+                          .replace('lang=es', '').replace(/^&|&$/g, '') === {teacher_query!r}
+                          .replace('lang=es', '').replace(/^&|&$/g, '')""")
+    wait_for(student, READY_JS)
+    wait_for(student, f"() => JSON.stringify(({PATHS_JS})()) === "
+                      f"{teacher.evaluate(f'() => JSON.stringify(({PATHS_JS})())')!r}")
+
+
+def test_a_class_follows_the_teacher_and_sends_runs_back(browser: Any, problems: Any,
+                                                         server_url: str) -> None:
+    teacher_context = browser.new_context(viewport={"width": 1280, "height": 720})
+    teacher_context.on("page", problems.watch)
+    teacher = teacher_context.new_page()
+    teacher.goto(f"{server_url}/surface?lang=es")
+    wait_for(teacher, READY_JS)
+    teacher.locator("#btn-share").click()
+    teacher.locator("#btn-room").click()
+    wait_for(teacher, "() => document.body.dataset.room === 'teacher'")
+    wait_for(teacher, READY_JS)
+    code = teacher.locator("[data-room=code]").inner_text()
+    assert len(code) == 6
+    token = teacher.evaluate("() => JSON.parse(sessionStorage.getItem('descenso.room')).token")
+    join = teacher.locator("[data-room=join-link]").get_attribute("href")
+    assert join == f"/join/{code}" and token not in join
+
+    ana = student_page(browser, problems, server_url, code, "Ana")
+    bea = student_page(browser, problems, server_url, code, "Bea")
+    wait_for(teacher, "() => document.querySelector('[data-room=students]').textContent === '2'")
+    same_race(teacher, ana)
+
+    # the teacher moves a slider: both students follow
+    lr_slider(teacher, "sgd").fill("-2.5")
+    wait_for(teacher, READY_JS)
+    assert "r" in teacher.url
+    same_race(teacher, ana)
+    same_race(teacher, bea)
+
+    # the teacher presses play: the students draw the streamed race, computed once
+    teacher.locator("#btn-play").click()
+    wait_for(teacher, "() => window.__descenso.race.done && window.__descenso.race.mode === 'play'",
+             timeout=60)
+    wait_for(teacher, READY_JS)
+    for student in (ana, bea):
+        wait_for(student, "() => window.__descenso.race.done", timeout=60)
+        same_race(teacher, student)
+
+    # Ana explores on her own: a new η, her own stream; Bea keeps following
+    ana.locator("[data-room=follow]").click()
+    assert ana.locator("[data-room=badge]").inner_text() == ES["room.exploring"]
+    before = ana.evaluate("() => JSON.stringify(window.__descenso.race.paths)")
+    lr_slider(ana, "adam").fill("-1.2")
+    wait_for(ana, READY_JS)
+    wait_for(ana, f"() => JSON.stringify(window.__descenso.race.paths) !== {before!r}")
+    assert ana.locator("[data-room=badge]").inner_text() == ES["room.exploring"]
+    assert "r" in ana.url and ana.url != teacher.url
+    assert bea.locator("[data-room=badge]").inner_text() == ES["room.following"]
+    ana.locator("[data-room=submit]").click()
+
+    wait_for(teacher, "() => document.querySelectorAll('[data-room=open]').length === 1")
+    row = teacher.locator("[data-room=open]").first.inner_text()
+    assert "Ana" not in row and "#1" in row  # names only when the teacher shows them
+    teacher.locator("[data-room=show-names]").check()
+    assert "Ana" in teacher.locator("[data-room=open]").first.inner_text()
+    points = teacher.evaluate("""() => document.querySelector('[data-room=scatter]').data
+                                  .reduce((n, t) => n + t.x.length, 0)""")
+    assert points == 1
+
+    # a quick poll: the students vote, the teacher sees the bars
+    teacher.locator("[data-room=question]").fill("¿Cuál llega antes al mínimo?")
+    teacher.locator("[data-room=choices]").fill("SGD, Adam")
+    teacher.locator("[data-room=ask]").click()
+    for student, choice in ((ana, 1), (bea, 1)):
+        student.locator(f"[data-room=poll] [data-choice='{choice}']").click()
+    wait_for(teacher, "() => document.querySelector('[data-room=bars]').textContent"
+                      ".includes('2 votos')")
+
+    teacher.locator("[data-room=code]").scroll_into_view_if_needed()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    teacher.screenshot(path=str(SHOTS / "class-teacher-es.png"))
+    bea.screenshot(path=str(SHOTS / "class-student-es.png"))
+    bea.set_viewport_size({"width": 390, "height": 844})
+    bea.screenshot(path=str(SHOTS / "class-student-phone-es.png"))
+    bea.set_viewport_size({"width": 1280, "height": 720})
+
+    # the teacher opens the MLP page and plays: Bea follows and draws the same training (one
+    # training on the server); Ana, exploring on her own, stays where she is
+    teacher.locator(".site-nav a[href^='/mlp']").click()
+    wait_for(teacher, MLP_READY_JS, timeout=60)
+    wait_for(bea, "() => location.pathname === '/mlp'", timeout=30)
+    wait_for(bea, MLP_READY_JS, timeout=60)
+    teacher.locator("#btn-play").click()
+    wait_for(teacher, "() => window.__descenso.run.epoch >= 12", timeout=90)
+    wait_for(bea, "() => window.__descenso.run.epoch >= 12", timeout=90)
+    losses = "() => window.__descenso.run.epochs.slice(0, 12).map((e) => e.train_loss)"
+    assert bea.evaluate(losses) == teacher.evaluate(losses)
+    assert bea.locator("[data-room=badge]").inner_text() == ES["room.following"]
+    assert ana.evaluate("() => location.pathname") == "/surface"
+    for page in (teacher, ana, bea):
+        page.context.close()

@@ -6,21 +6,18 @@
  * first moment or velocity, the adaptive per-axis scale (a rectangle whose sides are 1/√v per
  * axis) and the step taken. For Adam, AdamW, Adamax and Nadam a switch (`gh`) draws the path
  * without bias correction, labelled "not Keras" (the same API, `bias_correction: false`).
- * Keys: "," and "." step back and forward (keys.js owns space, →, r, f and ?).
+ * Keys: "," and "." step back and forward (keys.js owns space, →, r, f and ?). The layer over
+ * the contour is anatomy_layer.js.
  */
 
-/* global Plotly */
-
+import { AnatomyLayer, COLOURS, pair } from "./anatomy_layer.js";
 import { optimizerLabel } from "./cards.js";
 import { h, uid } from "./controls.js";
 import { errorText, formatNumber, t } from "./i18n.js";
 
-export const COLOURS = { gradient: "#c2410c", moment: "#6d28d9", step: "#111827", scale: "#0f766e", ghost: "#6b7280" };
 // How the update rules (the registry's text) write each Keras slot.
 const SYMBOLS = { momentum: "m", velocity: "v", velocity_hat: "max v", accumulator: "s", average_gradient: "a", norm: "u" };
 const TYPING = "input:not([type=range]):not([type=button]):not([type=checkbox]), select, textarea, [contenteditable]";
-const ARROW_TARGET = 0.16; // the longest arrow, as a fraction of the window
-const SCALE_BOX = 0.06; // half the longer side of the 1/√v rectangle, as a fraction of the window
 const RELOAD_MS = 200;
 
 /** "," or "." (no modifier, not while typing): -1, +1, else 0. Pure. */
@@ -32,27 +29,6 @@ export function stepKey(event) {
   return 0;
 }
 
-/** 1, 2 or 5 × 10ᵏ nearest below `x` (x > 0). Pure. */
-export function niceFactor(x) {
-  const power = 10 ** Math.floor(Math.log10(x));
-  const mantissa = x / power;
-  return (mantissa >= 5 ? 5 : mantissa >= 2 ? 2 : 1) * power;
-}
-
-/**
- * One factor for every arrow of a step, so that their lengths compare: 1 when the longest is
- * already visible and not huge, else a round factor bringing it to ARROW_TARGET. Pure.
- */
-export function arrowFactor(vectors, window) {
-  const [xmin, xmax, ymin, ymax] = window;
-  const lengths = vectors.filter(Boolean).map(([dx, dy]) => Math.hypot(dx / (xmax - xmin), dy / (ymax - ymin)))
-    .filter((v) => Number.isFinite(v));
-  const longest = Math.max(0, ...lengths);
-  if (longest === 0 || (longest >= 0.03 && longest <= 0.3)) return 1;
-  return niceFactor(ARROW_TARGET / longest);
-}
-
-const pair = (v) => v && v.every((c) => c !== null);
 const fmt = (v) => formatNumber(v, 4);
 /** "(x, y)", "(x; y)" in Spanish (its decimal comma). */
 const pairText = (x, y) => t("anatomy.pair", { x: fmt(x), y: fmt(y) });
@@ -72,6 +48,8 @@ export class Anatomy {
     this.data = null; // the explanation shown: {key, keras, ghost}
     this.loadingKey = null;
     this.timer = null;
+    this.drawing = new AnatomyLayer({ plot, layer, view: () => this.state.view, onLegend: (...a) => this.legend(...a),
+      retry: () => this.render() });
     this.build();
     store.subscribe((changes) => this.changed(changes));
     document.addEventListener("keydown", (event) => {
@@ -206,7 +184,7 @@ export class Anatomy {
     this.panel.hidden = !open;
     document.body.classList.toggle("is-explaining", open);
     if (!open) {
-      this.clearLayer();
+      this.drawing.clear();
       return;
     }
     const index = this.state.explain;
@@ -226,7 +204,7 @@ export class Anatomy {
       this.el.legend.replaceChildren();
       this.el.status.textContent = this.error ?? t("anatomy.loading");
       this.el.back.disabled = this.el.forward.disabled = true;
-      this.clearLayer();
+      this.drawing.clear();
       return;
     }
     const total = steps.length;
@@ -240,7 +218,7 @@ export class Anatomy {
       : stopped && k === total ? t("anatomy.stopped", { step: data.keras.diverged_at }) : "";
     const step = steps[k - 1];
     this.el.walk.replaceChildren(...(step ? this.walk(run, step, data.ghost?.steps[k - 1]) : []));
-    this.drawLayer(style, steps, k, data.ghost);
+    this.drawing.draw(style, steps, k, data.ghost);
   }
 
   /** The caption lines of update `step`, in the order Keras computes them. */
@@ -271,90 +249,6 @@ export class Anatomy {
       lines.push(h("li", { "data-role": "ghost", class: "is-ghost" }, t("anatomy.ghost_at", { theta: next })));
     }
     return lines;
-  }
-
-  clearLayer() {
-    if (this.layer.data) Plotly.purge(this.layer);
-    this.layer.hidden = true;
-  }
-
-  /** The explained path up to update k, its arrows, the 1/√v rectangle and the ghost path. */
-  async drawLayer(style, steps, k, ghost) {
-    const grid = this.plot.grid;
-    if (!grid || this.state.view !== "contour" || !steps.length) {
-      this.clearLayer();
-      if (!grid && steps.length) setTimeout(() => this.render(), 300); // the contour is loading
-      return;
-    }
-    this.layer.hidden = false;
-    const window = grid.window;
-    const step = steps[k - 1];
-    const [x, y] = step.point;
-    const lr = step.learning_rate;
-    const vectors = {
-      gradient: pair(step.gradient) ? [-lr * step.gradient[0], -lr * step.gradient[1]] : null,
-      moment: pair(step.parts.moment) ? step.parts.moment : null,
-      step: step.update,
-    };
-    const factor = arrowFactor(Object.values(vectors), window);
-    const annotations = [];
-    for (const [role, v] of Object.entries(vectors)) {
-      if (!v) continue;
-      annotations.push({
-        x: x + v[0] * factor, y: y + v[1] * factor, ax: x, ay: y, xref: "x", yref: "y", axref: "x", ayref: "y",
-        text: "", showarrow: true, arrowhead: 2, arrowsize: 1.1, arrowwidth: role === "step" ? 4 : 3,
-        arrowcolor: COLOURS[role], standoff: 0, startstandoff: 0, name: role,
-      });
-    }
-    const shapes = [];
-    if (pair(step.parts.scale)) {
-      const [sx, sy] = step.parts.scale;
-      const big = Math.max(sx, sy);
-      const hw = (sx / big) * SCALE_BOX * (window[1] - window[0]);
-      const hh = (sy / big) * SCALE_BOX * (window[3] - window[2]);
-      shapes.push({
-        type: "rect", xref: "x", yref: "y", x0: x - hw, x1: x + hw, y0: y - hh, y1: y + hh, name: "scale",
-        line: { color: COLOURS.scale, width: 2.5 }, fillcolor: "rgba(15,118,110,0.12)",
-      });
-    }
-    const path = steps.slice(0, k);
-    const traces = [{
-      type: "scatter", mode: "lines+markers", name: style.label, x: [...path.map((s) => s.point[0]), x + step.update[0]],
-      y: [...path.map((s) => s.point[1]), y + step.update[1]], line: { color: style.color, width: 2 },
-      marker: { size: 5, color: style.color }, hoverinfo: "skip",
-    }, {
-      type: "scatter", mode: "markers", x: [x], y: [y], hoverinfo: "skip",
-      marker: { size: 14, color: "#ffffff", line: { color: style.color, width: 3.5 } },
-    }];
-    if (ghost?.steps.length) {
-      const g = ghost.steps.slice(0, k);
-      const last = g.at(-1);
-      const gx = [...g.map((s) => s.point[0]), last.point[0] + last.update[0]];
-      const gy = [...g.map((s) => s.point[1]), last.point[1] + last.update[1]];
-      traces.push({
-        type: "scatter", mode: "lines+markers", name: t("anatomy.ghost_label"), x: gx, y: gy, meta: { ghost: true },
-        line: { color: COLOURS.ghost, width: 2.5, dash: "dot" }, marker: { size: 5, color: COLOURS.ghost, symbol: "circle-open" }, hoverinfo: "skip",
-      });
-      // the label stays on the plot: on the side of the window's centre, above or below the end
-      // (on a phone-sized plot the panel's legend names the dotted path instead)
-      if (this.layer.clientWidth >= 500) annotations.push(this.ghostLabel(gx.at(-1), gy.at(-1), window));
-    }
-    const layout = this.plot.layout2d({ annotations, shapes, hovermode: false, dragmode: false });
-    layout.xaxis = { ...layout.xaxis, visible: false };
-    layout.yaxis = { ...layout.yaxis, visible: false };
-    this.layer.dataset.factor = String(factor);
-    await Plotly.react(this.layer, traces, layout, { displayModeBar: false, responsive: true, staticPlot: true });
-    this.legend(factor, Boolean(step.parts.moment && pair(step.parts.moment)), pair(step.parts.scale), Boolean(ghost?.steps.length));
-  }
-
-  ghostLabel(x, y, window) {
-    const left = x > (window[0] + window[1]) / 2;
-    const low = y > (window[2] + window[3]) / 2;
-    return {
-      x, y, xref: "x", yref: "y", text: t("anatomy.ghost_label"), showarrow: false, name: "ghost",
-      xanchor: left ? "right" : "left", yanchor: low ? "top" : "bottom", xshift: left ? -8 : 8, yshift: low ? -8 : 8,
-      bgcolor: "rgba(255,255,255,0.9)", bordercolor: COLOURS.ghost, borderpad: 2, font: { size: 13, color: "#374151" },
-    };
   }
 
   legend(factor, moment, scale, ghost) {

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { arrowFactor, niceFactor, stepKey } from "../../static/js/anatomy.js";
+import { stepKey } from "../../static/js/anatomy.js";
+import { arrowFactor, niceFactor } from "../../static/js/anatomy_layer.js";
 import { normalize } from "../../static/js/schedule_chart.js";
 import { applyRates, tunedIndices } from "../../static/js/tune.js";
 

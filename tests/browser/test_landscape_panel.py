@@ -160,6 +160,9 @@ def test_the_interpolation_runs_to_another_config_or_a_pasted_link(
     compute(page, "interpolate")
     to_config = curve(page)
     assert len(to_config) == 401 and to_config != from_initial
+    page.set_viewport_size(PHONE)
+    shot(page, f"landscape-interpolate-config-phone-{lang}")
+    page.set_viewport_size(PROJECTOR)
 
     # (c) a pasted short link to the same experiment with another seed: the server reads it
     short = page.request.post(f"{server_url}/api/short",

@@ -5,9 +5,9 @@ measures the trained network; the work is capped by the request schemas."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
 
@@ -15,8 +15,16 @@ from app.jobs.landscape import interpolate, landscape, sharpness_curve
 from app.jobs.mlp_run import oversize_error
 from app.jobs.workers import run_cpu
 from app.routes.errors import ERROR_RESPONSES
-from app.schema.landscape import InterpolateRequest, LandscapeRequest, SharpnessRequest
+from app.routes.other_link import read_other_link
+from app.routes.short_links import link_store
+from app.schema.landscape import (
+    InterpolateRequest,
+    LandscapeRequest,
+    SharpnessRequest,
+    other_error,
+)
 from app.schema.mlp_experiment import MlpExperiment
+from app.shortlinks.store import ShortLinkStore
 
 router = APIRouter(prefix="/api/mlp", tags=["landscape"])
 
@@ -79,10 +87,22 @@ async def mlp_landscape(request: LandscapeRequest) -> dict[str, Any]:
 
 
 @router.post("/interpolate", response_model=InterpolateOut, responses=ERROR_RESPONSES)
-async def mlp_interpolate(request: InterpolateRequest) -> dict[str, Any]:
+async def mlp_interpolate(request: InterpolateRequest,
+                          store: Annotated[ShortLinkStore, Depends(link_store)]
+                          ) -> dict[str, Any]:
     """The training loss along the line L((1 − α) θ_a + α θ_b) (Goodfellow et al. 2015): from
     the initial (α = 0) to the trained network (α = 1), or from this run to ``other`` (the same
-    data and network; another seed, batch size or optimizer). α ∈ [−0.5, 1.5]."""
+    data and network; another seed, batch size or optimizer), or to the experiment of
+    ``other_link`` (an /mlp link or a short link; other data: 422 ``interpolate_same_data``).
+    α ∈ [−0.5, 1.5]."""
+    if request.other_link is not None:
+        other = read_other_link(request.other_link, store)
+        error = other_error(request.experiment, other, "other_link")
+        if error is not None:
+            raise RequestValidationError([{
+                "loc": ("body", "other_link"), "type": error.type, "ctx": error.context,
+                "msg": error.message()}])
+        request = request.model_copy(update={"other": other, "other_link": None})
     _check_steps(request.experiment, request.other)
     return await run_cpu(interpolate, request)
 

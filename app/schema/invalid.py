@@ -30,6 +30,7 @@ SCHEMA_ERRORS = frozenset({
     "lr_find_too_large",
     # the loss landscape
     "landscape_grid_odd", "landscape_too_large", "interpolate_range", "interpolate_same_network",
+    "interpolate_same_data", "interpolate_two_others", "interpolate_link",
     "sharpness_too_large",
 })
 

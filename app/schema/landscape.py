@@ -11,12 +11,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from app.core.nn.landscape import BIAS_MODES, BiasMode
 from app.schema.fields import param
 from app.schema.invalid import invalid
-from app.schema.mlp_experiment import MlpExperiment
+from app.schema.mlp_experiment import MAX_BATCH, MlpExperiment
 from app.schema.names import names_literal
+from app.schema.optimizer_spec import MAX_LEARNING_RATE, MIN_LEARNING_RATE, OptimizerName
+from app.shortlinks.canonical import MAX_URL_LENGTH
 
 if TYPE_CHECKING:
     BiasName = str
@@ -83,9 +86,22 @@ class LandscapeView(LandscapeSettings):
 
     view: Literal["slice", "pca", "interpolate", "sharpness"] = param(
         "slice", url="ls.v", control="none")
-    other_seed: int | None = param(None, url="ls.os", ge=0, le=2**31 - 1, control="number",
-                                   description="interpolate to the same network trained with "
-                                               "this seed (none: from the initial network)")
+    other: Literal["initial", "seed", "config", "link"] = param(
+        "initial", url="ls.o", control="select",
+        description="the interpolation's second network: initial (from the initial network), "
+                    "seed (this experiment with other_seed), config (this experiment with "
+                    "other_optimizer, other_learning_rate, other_batch_size) or link (a pasted "
+                    "/mlp link, kept out of the page's link)")
+    other_seed: int = param(1, url="ls.os", ge=0, le=2**31 - 1, control="number",
+                            description="other = seed: the second run's seed")
+    other_optimizer: OptimizerName = param("sgd", url="ls.oo", control="select",
+                                           description="other = config: the second run's "
+                                                       "optimizer (Keras defaults otherwise)")
+    other_learning_rate: float = param(0.01, url="ls.ol", ge=MIN_LEARNING_RATE,
+                                       le=MAX_LEARNING_RATE, control="number",
+                                       description="other = config: its learning rate")
+    other_batch_size: int = param(10, url="ls.ob", ge=1, le=MAX_BATCH, control="number",
+                                  description="other = config: its batch size")
 
 
 def _evaluated(experiment: MlpExperiment, data: str) -> int:
@@ -123,6 +139,10 @@ class InterpolateRequest(BaseModel):
     other: MlpExperiment | None = param(
         None, url="", description="a second run on the same data and network (another seed, "
                                   "batch size or optimizer); null: from the initial network")
+    other_link: str | None = param(
+        None, url="", max_length=MAX_URL_LENGTH,
+        description="instead of other: an /mlp link (full, app-relative or a short link "
+                    "/s/<code>) whose experiment is the second run; the server reads it")
     points: int = param(401, url="ls.ip", ge=2, le=MAX_INTERPOLATION_POINTS)
     range: tuple[Alpha, Alpha] = param(ALPHA_RANGE, url="ls.ir", control="none",
                                        description="[α_min, α_max] within [−0.5, 1.5]")
@@ -134,10 +154,13 @@ class InterpolateRequest(BaseModel):
             raise invalid("interpolate_range", f"range must be increasing within "
                           f"[{ALPHA_RANGE[0]}, {ALPHA_RANGE[1]}] (got [{lo}, {hi}])",
                           field="range")
-        if self.other is not None and _network(self.other) != _network(self.experiment):
-            raise invalid("interpolate_same_network",
-                          "the other run must use the same data, features, layers and loss",
-                          field="other")
+        if self.other is not None and self.other_link is not None:
+            raise invalid("interpolate_two_others", "give other or other_link, not both",
+                          field="other_link")
+        if self.other is not None:
+            error = other_error(self.experiment, self.other, "other")
+            if error is not None:
+                raise error
         work = self.points * _evaluated(self.experiment, "train") * self.experiment.weights()
         if work > MAX_LANDSCAPE_WORK:
             raise invalid("landscape_too_large",
@@ -148,9 +171,23 @@ class InterpolateRequest(BaseModel):
 
 
 def _network(experiment: MlpExperiment) -> tuple[object, ...]:
-    """What two runs must share to be interpolated: data, features, shapes and loss."""
-    return (experiment.dataset, tuple(experiment.features), experiment.resolved_loss(),
+    """What two runs on the same data must share to be interpolated: features, shapes, loss."""
+    return (tuple(experiment.features), experiment.resolved_loss(),
             tuple((layer.units, layer.batch_normalization) for layer in experiment.layers))
+
+
+def other_error(experiment: MlpExperiment, other: MlpExperiment,
+                field: str) -> PydanticCustomError | None:
+    """Why ``other`` cannot be the interpolation's second run (None: it can): it must train on
+    the same data, then have the same features, layers and loss."""
+    if other.dataset != experiment.dataset:
+        return invalid("interpolate_same_data", "the second run must use the same data "
+                       "(dataset, samples, noise, split and data seed)", field=field)
+    if _network(other) != _network(experiment):
+        return invalid("interpolate_same_network",
+                       "the other run must use the same data, features, layers and loss",
+                       field=field)
+    return None
 
 
 class SharpnessRequest(BaseModel):

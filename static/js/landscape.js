@@ -17,7 +17,7 @@ export const VIEWS = ["slice", "pca", "interpolate", "sharpness"];
 const VIEW_FIELDS = {
   slice: ["dims", "grid", "span", "bias", "data", "seed"],
   pca: ["dims", "grid", "span", "data"],
-  interpolate: ["other_seed"],
+  interpolate: ["other"],
   sharpness: [],
 };
 
@@ -26,12 +26,30 @@ export function landscapeTouched(fields, value) {
   return fields.some((f) => JSON.stringify(value[f.name] ?? null) !== JSON.stringify(f.default ?? null));
 }
 
-/** The request body of a view, from the experiment and the panel's state. */
-export function requestFor(view, experiment, s) {
-  if (view === "interpolate") {
-    const other = s.other_seed === null ? null : { ...clone(experiment), seed: s.other_seed };
-    return ["/api/mlp/interpolate", { experiment, other }];
+/** The settings of each kind of second run of the interpolation (`other`). */
+const OTHER_FIELDS = {
+  initial: [],
+  seed: ["other_seed"],
+  config: ["other_optimizer", "other_learning_rate", "other_batch_size"],
+  link: [],
+};
+
+/** The interpolation's second run: null (the initial network), an experiment, or a link. */
+export function otherRun(experiment, s, link = "") {
+  if (s.other === "link") return { other_link: link };
+  if (s.other === "seed") return { other: { ...clone(experiment), seed: s.other_seed } };
+  if (s.other === "config") {
+    // Another optimizer takes its Keras defaults: only the name, η and the schedule carry over.
+    const optimizer = { optimizer: s.other_optimizer, learning_rate: s.other_learning_rate };
+    if (experiment.optimizer?.schedule) optimizer.schedule = clone(experiment.optimizer.schedule);
+    return { other: { ...clone(experiment), batch_size: s.other_batch_size, optimizer } };
   }
+  return { other: null };
+}
+
+/** The request body of a view, from the experiment, the panel's state and a pasted link. */
+export function requestFor(view, experiment, s, link = "") {
+  if (view === "interpolate") return ["/api/mlp/interpolate", { experiment, ...otherRun(experiment, s, link) }];
   if (view === "sharpness") return ["/api/mlp/sharpness", { experiment }];
   const mode = view === "pca" ? "pca" : "random";
   const body = { experiment, mode, dims: s.dims, grid: s.grid, span: s.span, data: s.data };
@@ -47,6 +65,8 @@ export class LandscapePanel {
     this.store = store;
     this.debug = debug;
     this.results = new Map(); // view → {key, answer}
+    this.errors = new Map(); // view → {key, text}: the last refusal
+    this.link = ""; // a pasted /mlp link (not in the page's link: it would nest links)
     this.pending = 0;
     this.build();
   }
@@ -81,15 +101,27 @@ export class LandscapePanel {
 
   /** The key of what the current view would compute. */
   key(view = this.state.view) {
-    return JSON.stringify(requestFor(view, this.store.state.experiment, this.state));
+    return JSON.stringify(requestFor(view, this.store.state.experiment, this.state, this.link));
   }
 
   refresh() {
     const view = this.state.view;
     for (const tab of this.tabs.children) tab.setAttribute("aria-selected", String(tab.dataset.view === view));
     const byName = Object.fromEntries(this.fields.map((f) => [f.name, f]));
-    this.controls.replaceChildren(...VIEW_FIELDS[view].map((name) => {
-      if (name === "other_seed") return this.otherSeed(byName[name]);
+    const names = VIEW_FIELDS[view].flatMap((name) => (name === "other" ? ["other", ...OTHER_FIELDS[this.state.other]] : [name]));
+    this.controls.replaceChildren(...names.map((name) => {
+      if (name === "other") {
+        return select(byName.other, this.state.other, {
+          name: "ls-other", label: t("landscape.field.other"),
+          optionLabel: (o) => t(`landscape.other.${o}`), onChange: (v) => this.patch({ other: v }),
+        }).el;
+      }
+      if (name === "other_optimizer") {
+        return select(byName[name], this.state[name], {
+          name: "ls-other_optimizer", label: t("landscape.field.other_optimizer"),
+          optionLabel: (o) => t(`optimizer.${o}`), onChange: (v) => this.patch({ [name]: v }),
+        }).el;
+      }
       if (name === "dims") {
         return select(byName[name], String(this.state.dims), {
           name: "ls-dims", label: t("landscape.field.dims"), options: ["2", "1"],
@@ -102,27 +134,20 @@ export class LandscapePanel {
         onChange: (v) => this.patch({ [name]: v }),
       }).el;
     }));
+    if (view === "interpolate" && this.state.other === "link") this.controls.append(this.linkBox());
     this.note.textContent = t(`landscape.note.${view}`);
     this.draw();
   }
 
-  /** The second run's seed: empty for "from the initial network". */
-  otherSeed(field) {
-    const id = "ctl-ls-other-seed";
-    const input = h("input", { type: "number", id, class: "number", min: field.ge, max: field.le, step: 1,
-      placeholder: t("landscape.initial") });
-    input.value = this.state.other_seed ?? "";
-    input.addEventListener("change", () => {
-      const v = input.value.trim() === "" ? null : Number(input.value);
-      if (v !== null && !(Number.isInteger(v) && v >= field.ge && v <= field.le)) {
-        input.setAttribute("aria-invalid", "true");
-        return;
-      }
-      input.removeAttribute("aria-invalid");
-      this.patch({ other_seed: v });
-    });
-    return h("div", { class: "control control-number", "data-field": "ls-other_seed" },
-      h("label", { for: id, class: "control-label" }, t("landscape.field.other_seed")), input);
+  /** A pasted /mlp link (full, /mlp?… or a short /s/<code>) the server reads as the second run. */
+  linkBox() {
+    const id = "ctl-ls-other-link";
+    const input = h("input", { type: "text", id, class: "text landscape-link", spellcheck: "false",
+      autocomplete: "off", placeholder: t("landscape.link_placeholder") });
+    input.value = this.link;
+    input.addEventListener("change", () => { this.link = input.value.trim(); this.draw(); });
+    return h("div", { class: "control control-text", "data-field": "ls-other_link" },
+      h("label", { for: id, class: "control-label" }, t("landscape.field.other_link")), input);
   }
 
   /** The experiment changed: results stay on screen, marked stale. */
@@ -130,7 +155,7 @@ export class LandscapePanel {
 
   async request() {
     const view = this.state.view;
-    const [url, body] = requestFor(view, this.store.state.experiment, this.state);
+    const [url, body] = requestFor(view, this.store.state.experiment, this.state, this.link);
     const key = this.key(view);
     this.pending += 1;
     this.compute.disabled = true;
@@ -140,14 +165,20 @@ export class LandscapePanel {
       const answer = await response.json().catch(() => ({}));
       if (!response.ok) throw new Error((answer.errors ?? []).map(errorText).join("; ") || `HTTP ${response.status}`);
       this.results.set(view, { key, answer });
-      this.status.textContent = "";
+      this.errors.delete(view);
     } catch (error) {
-      this.status.textContent = t("landscape.failed", { reason: error.message });
+      this.errors.set(view, { key, text: t("landscape.failed", { reason: error.message }) });
     } finally {
       this.pending -= 1;
       this.compute.disabled = false;
     }
     if (this.state.view === view) await this.draw();
+  }
+
+  /** The refusal of the last request for these very settings, if any (it outlives redraws). */
+  errorFor(view) {
+    const error = this.errors.get(view);
+    return error && error.key === this.key(view) ? error.text : "";
   }
 
   async draw() {
@@ -159,6 +190,7 @@ export class LandscapePanel {
     if (!result) {
       this.second.hidden = true;
       this.main.dataset.drawn = "";
+      this.status.textContent = this.errorFor(view);
       return;
     }
     this.second.hidden = view !== "pca";
@@ -168,14 +200,25 @@ export class LandscapePanel {
       await drawPcaPlane(this.main, answer);
       await drawHonesty(this.second, answer);
     } else if (view === "interpolate") {
-      const labels = this.state.other_seed === null
-        ? [t("landscape.initial"), t("landscape.trained")]
-        : [t("landscape.run_a"), t("landscape.run_b", { seed: this.state.other_seed })];
+      const labels = this.interpolationLabels();
       await drawInterpolation(this.main, answer, labels);
     } else await drawSharpness(this.main, answer);
     this.main.dataset.drawn = view;
     if (this.debug) this.debug.landscapeDrawn = view;
-    this.status.textContent = result.key === this.key(view) ? this.summary(view, answer) : t("landscape.stale");
+    this.status.textContent = this.errorFor(view)
+      || (result.key === this.key(view) ? this.summary(view, answer) : t("landscape.stale"));
+  }
+
+  /** The names of the line's two ends (α = 0 and α = 1). */
+  interpolationLabels() {
+    const s = this.state;
+    if (s.other === "initial") return [t("landscape.initial"), t("landscape.trained")];
+    if (s.other === "seed") return [t("landscape.run_a"), t("landscape.run_b", { seed: s.other_seed })];
+    if (s.other === "config") {
+      return [t("landscape.run_a"), t("landscape.run_config", {
+        optimizer: t(`optimizer.${s.other_optimizer}`), lr: formatNumber(s.other_learning_rate), batch: s.other_batch_size })];
+    }
+    return [t("landscape.run_a"), t("landscape.run_link")];
   }
 
   summary(view, answer) {

@@ -113,7 +113,7 @@ export function drawInterpolation(el, answer, labels) {
   const at = (a) => answer.loss[answer.alpha.reduce((best, v, i) => (Math.abs(v - a) < Math.abs(answer.alpha[best] - a) ? i : best), 0)];
   const traces = [
     { type: "scatter", mode: "lines", x: answer.alpha, y: answer.loss, name: t("landscape.loss"), line: { color: BLUE, width: 2.5 } },
-    { type: "scatter", mode: "markers+text", x: [0, 1], y: [at(0), at(1)], text: labels, textposition: "top center",
+    { type: "scatter", mode: "markers+text", x: [0, 1], y: [at(0), at(1)], text: labels, textposition: ["top right", "top left"], // each label inside the axis
       textfont: { family: FONT, size: 14 }, name: t("landscape.ends"), showlegend: false,
       marker: { size: 11, color: [GREEN, ORANGE], line: { color: "#111827", width: 1 } } },
   ];

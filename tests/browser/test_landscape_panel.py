@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import pytest
 
@@ -132,3 +133,61 @@ def test_the_panel_works_on_a_phone_and_as_a_presentation_tab(context: Any,
     compute(present, "slice")
     if SHOTS:
         present.screenshot(path=str(Path(SHOTS) / "landscape-present-es.png"))
+
+
+def curve(page: Any) -> list[float]:
+    result: list[float] = page.evaluate(
+        "() => Array.from(document.querySelector('#landscape-chart').data[0].y)")
+    return result
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_the_interpolation_runs_to_another_config_or_a_pasted_link(
+        context: Any, problems: Any, server_url: str, lang: str) -> None:
+    strings = catalog(lang)
+    page = open_panel(context, f"{server_url}/mlp?lang={lang}&{SMALL}", PROJECTOR)
+    compute(page, "interpolate")
+    from_initial = curve(page)
+
+    # (b) the same experiment with another optimizer, learning rate and batch size
+    page.locator("[data-field=ls-other] select").select_option("config")
+    page.locator("[data-field=ls-other_optimizer] select").select_option("rmsprop")
+    box = page.locator("[data-field=ls-other_batch_size] input")
+    box.fill("5")
+    box.dispatch_event("change")
+    link = query_dict(page)
+    assert (link["ls.o"], link["ls.oo"], link["ls.ob"]) == ("config", "rmsprop", "5")
+    compute(page, "interpolate")
+    to_config = curve(page)
+    assert len(to_config) == 401 and to_config != from_initial
+    page.set_viewport_size(PHONE)
+    shot(page, f"landscape-interpolate-config-phone-{lang}")
+    page.set_viewport_size(PROJECTOR)
+
+    # (c) a pasted short link to the same experiment with another seed: the server reads it
+    short = page.request.post(f"{server_url}/api/short",
+                              data={"url": f"/mlp?{SMALL}&seed=5"}).json()["short_url"]
+    page.locator("[data-field=ls-other] select").select_option("link")
+    pasted = page.locator("#ctl-ls-other-link")
+    pasted.fill(urljoin(server_url, short))  # as a student copies it from the address bar
+    pasted.dispatch_event("change")
+    compute(page, "interpolate")
+    assert page.locator(".landscape-status").inner_text() == "", problems.messages
+    to_link = curve(page)
+    assert len(to_link) == 401 and to_link not in (from_initial, to_config)
+    link = query_dict(page)
+    assert link["ls.o"] == "link" and not any("/s/" in v for v in link.values())
+    shot(page, f"landscape-interpolate-link-{lang}")
+
+    # a link with other data: the translated "same data required", the chart stays as it was
+    pasted.fill(f"/mlp?{SMALL}&nz=0.3")
+    pasted.dispatch_event("change")
+    page.locator("#btn-landscape").click()
+    message = strings["error.interpolate_same_data"]
+    wait_for(page, f"() => document.querySelector('.landscape-status').textContent"
+             f".includes({message[:30]!r})", timeout=60)
+    assert curve(page) == to_link
+    # the refusal is the one expected console error (the browser logs every 422)
+    expected = [m for m in problems.messages if "422" in m and "/api/mlp/interpolate" in m]
+    assert len(expected) == 1, problems.messages
+    problems.messages[:] = [m for m in problems.messages if m not in expected]

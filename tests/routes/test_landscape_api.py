@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import base64
+from urllib.parse import urlencode
 
 import numpy as np
 import pytest
 
 from app.jobs.mlp_run import MAX_REQUEST_STEPS
 from app.schema.landscape import MAX_LANDSCAPE_GRID
+from app.schema.mlp_experiment import MlpExperiment
+from app.schema.url_codec import encode
 
 SMALL = {"epochs": 3, "dataset": {"samples": 60}}
 
@@ -57,8 +60,10 @@ def test_interpolate_and_sharpness_answer(client):
     ("/api/mlp/interpolate", {"range": [1.0, 0.5]}, "error.interpolate_range", "range"),
     ("/api/mlp/interpolate", {"range": [-1.0, 0.5]}, "error.greater_than_equal", "range"),
     ("/api/mlp/interpolate", {"points": 1}, "error.greater_than_equal", "points"),
-    ("/api/mlp/interpolate", {"other": {"layers": [{"units": 3}]}},
+    ("/api/mlp/interpolate", {"other": {**SMALL, "layers": [{"units": 3}]}},
      "error.interpolate_same_network", "other"),
+    ("/api/mlp/interpolate", {"other": {"layers": [{"units": 3}]}},
+     "error.interpolate_same_data", "other"),
     ("/api/mlp/sharpness", {"measurements": 301}, "error.less_than_equal", "measurements"),
     ("/api/mlp/sharpness", {"measurements": 300, "experiment": {
         "dataset": {"samples": 1000}, "layers": [{"units": 64}] * 2, "epochs": 300,
@@ -90,3 +95,53 @@ def test_openapi_declares_the_landscape_routes(client):
         ok = schema["paths"][path]["post"]["responses"]["200"]["content"]["application/json"]
         assert ok["schema"]["$ref"].endswith(model)
         assert "422" in schema["paths"][path]["post"]["responses"]
+
+
+def _mlp_link(**change) -> str:
+    experiment = MlpExperiment.model_validate({**SMALL, **change})
+    return "/mlp?" + urlencode(encode(experiment), safe=",")
+
+
+def test_a_pasted_link_is_the_second_run(client):
+    # the same experiment with another seed: as an experiment, a full link and a short link
+    other = {**SMALL, "seed": 7}
+    expected = client.post("/api/mlp/interpolate", json={"experiment": SMALL, "other": other,
+                                                         "points": 5}).json()["loss"]
+    link = _mlp_link(seed=7)
+    short = client.post("/api/short", json={"url": link}).json()["short_url"]
+    for pasted in (link, "http://aula.example:8000" + link, short, " http://x" + short + " "):
+        response = client.post("/api/mlp/interpolate", json={"experiment": SMALL, "points": 5,
+                                                             "other_link": pasted})
+        assert response.status_code == 200, (pasted, response.text)
+        assert response.json()["loss"] == pytest.approx(expected, rel=1e-6)
+    # not the initial network: the line ends at another network
+    initial = client.post("/api/mlp/interpolate", json={"experiment": SMALL, "points": 5})
+    assert initial.json()["loss"] != pytest.approx(expected, rel=1e-6)
+
+
+@pytest.mark.parametrize(("change", "code"), [
+    ({"dataset": {"samples": 60, "noise": 0.3}}, "error.interpolate_same_data"),
+    ({"dataset": {"samples": 80}}, "error.interpolate_same_data"),
+    ({"layers": [{"units": 3}]}, "error.interpolate_same_network"),
+])
+def test_a_pasted_link_with_other_data_is_a_coded_422(client, change, code):
+    response = client.post("/api/mlp/interpolate", json={
+        "experiment": SMALL, "other_link": _mlp_link(**change)})
+    assert _codes(response) == [code]
+    error = response.json()["errors"][0]
+    assert "other_link" in error["field"] or error["params"].get("field") == "other_link"
+    assert "same data" in error["message"] or code.endswith("network")
+
+
+@pytest.mark.parametrize("pasted", ["/surface?f=himmelblau", "/s/zzzzzzzz", "/nowhere",
+                                    "https://example.org/"])
+def test_a_pasted_link_that_is_not_an_mlp_link_is_refused(client, pasted):
+    response = client.post("/api/mlp/interpolate", json={"experiment": SMALL,
+                                                         "other_link": pasted})
+    assert _codes(response) == ["error.interpolate_link"]
+
+
+def test_other_and_a_link_together_are_refused(client):
+    response = client.post("/api/mlp/interpolate", json={
+        "experiment": SMALL, "other": SMALL, "other_link": _mlp_link()})
+    assert _codes(response) == ["error.interpolate_two_others"]

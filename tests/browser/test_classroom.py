@@ -16,6 +16,10 @@ SHOTS = ROOT / "docs" / "screenshots"
 READY_JS = """() => { const d = window.__descenso;
   return Boolean(d && document.body.dataset.ready === 'true' && d.gen !== undefined
     && d.drawnGen === d.gen && d.drawnComplete === true); }"""
+# the race drawn as it is: at step 0 as a page opens (paused, ready to play), or complete
+DRAWN_JS = """() => { const d = window.__descenso;
+  return Boolean(d && document.body.dataset.ready === 'true' && d.gen !== undefined
+    && d.drawnGen === d.gen && d.race && d.race.paths.length > 0); }"""
 MLP_READY_JS = """() => { const d = window.__descenso;
   return Boolean(d && document.body.dataset.ready === 'true' && d.run && d.run.info
     && d.drawnEpoch === d.run.epoch); }"""
@@ -54,7 +58,7 @@ def student_page(browser: Any, problems: Any, server_url: str, code: str, name: 
     page.locator("#join-name").fill(name)
     page.locator("#join-button").click()
     page.wait_for_url("**/surface?**", timeout=20_000)
-    wait_for(page, READY_JS)
+    wait_for(page, DRAWN_JS)
     assert page.locator("[data-room=badge]").inner_text() == ES["room.following"]
     return page
 
@@ -66,7 +70,7 @@ def same_race(teacher: Any, student: Any) -> None:
     wait_for(student, f"""() => new URLSearchParams(location.search).toString()
                           .replace('lang=es', '').replace(/^&|&$/g, '') === {teacher_query!r}
                           .replace('lang=es', '').replace(/^&|&$/g, '')""")
-    wait_for(student, READY_JS)
+    wait_for(student, DRAWN_JS)
     wait_for(student, f"() => JSON.stringify(({PATHS_JS})()) === "
                       f"{teacher.evaluate(f'() => JSON.stringify(({PATHS_JS})())')!r}")
 
@@ -77,11 +81,11 @@ def test_a_class_follows_the_teacher_and_sends_runs_back(browser: Any, problems:
     teacher_context.on("page", problems.watch)
     teacher = teacher_context.new_page()
     teacher.goto(f"{server_url}/surface?lang=es")
-    wait_for(teacher, READY_JS)
+    wait_for(teacher, DRAWN_JS)
     teacher.locator("#btn-share").click()
     teacher.locator("#btn-room").click()
     wait_for(teacher, "() => document.body.dataset.room === 'teacher'")
-    wait_for(teacher, READY_JS)
+    wait_for(teacher, DRAWN_JS)
     code = teacher.locator("[data-room=code]").inner_text()
     assert len(code) == 6
     token = teacher.evaluate("() => JSON.parse(sessionStorage.getItem('descenso.room')).token")

@@ -99,6 +99,8 @@ class Player(Generic[F]):
         self._frames: Iterator[F] | None = None
         self._task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
+        self._emitting = False  # the play task is computing or sending a message
+        self._stopping = False  # pause() asked the play task to stop after that message
         self.generation = 0
         self.speed = 60.0
         self.done = False
@@ -131,11 +133,20 @@ class Player(Generic[F]):
         self._task = asyncio.create_task(self._run())
 
     async def pause(self) -> None:
+        """Stop playing. A message being computed is finished and sent first: cancelling it
+        would drop frames already taken off the generator (the next step would skip them) and
+        leave a worker still pulling from the generator the next message reads."""
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
+        if task is None:
+            return
+        self._stopping = True
+        if not self._emitting:
+            task.cancel()  # between messages: waiting for the next tick, nothing in flight
+        try:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        finally:
+            self._stopping = False
 
     async def step(self, count: int = 1) -> None:
         await self.pause()
@@ -201,9 +212,15 @@ class Player(Generic[F]):
             last = tick_start
             count = int(owed)
             if count >= 1:
-                going = await self._emit(count, deadline=tick_start + TICK_BUDGET * self._tick)
+                self._emitting = True
+                try:
+                    going = await self._emit(count, deadline=tick_start + TICK_BUDGET * self._tick)
+                finally:
+                    self._emitting = False
                 owed = max(0.0, owed - self.emitted)
                 if not going:
                     break
+            if self._stopping:
+                return  # pause() is waiting for this message to go out, not for the job's end
             await asyncio.sleep(max(0.0, tick_start + self._tick - time.perf_counter()))
         self._task = None

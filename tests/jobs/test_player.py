@@ -83,3 +83,35 @@ def test_player_new_job_replaces_the_playing_one():
 
     sent = run(scenario())
     assert sent[-1]["gen"] == 2 and sent[-1]["steps"] == [0, 1, 2, 3]
+
+
+def slow_frames(n: int, seconds: float):
+    import time
+    for k in range(n + 1):
+        time.sleep(seconds)  # a worker computing: pause lands while a message is in flight
+        yield Frame(k, done=k == n)
+
+
+def test_player_pause_mid_message_loses_no_frame():
+    """Pausing while a message is computed sends it, so the next step is the very next frame
+    (a cancelled message used to drop the frames already taken off the generator)."""
+    async def scenario() -> list[dict[str, Any]]:
+        sent: list[dict[str, Any]] = []
+
+        async def send(text: str) -> None:
+            sent.append(json.loads(text))
+
+        player: Player[Frame] = Player(send, ticks_per_second=30)
+        await player.load(1, lambda: slow_frames(10_000, 0.004), encode, "pause", 600)
+        for wait in (0.03, 0.05, 0.07, 0.11, 0.02):
+            await player.play()
+            await asyncio.sleep(wait)
+            await player.pause()
+            await player.step(1)
+        await player.close()
+        return sent
+
+    sent = run(scenario())
+    steps = [s for m in sent for s in m["steps"]]
+    assert steps == list(range(len(steps)))
+    assert len(steps) > 10

@@ -26,6 +26,8 @@ class Adam(Optimizer):
     Slots (Keras' variable names): m = momentum, v = velocity, v_hat = velocity_hat.
     """
 
+    bias_correction = True
+    """Keras always corrects; the anatomy's "ghost" twins (anatomy.py) switch it off."""
     hyperparameter_names = ("beta_1", "beta_2", "epsilon", "amsgrad")
     bounds = MappingProxyType({"beta_1": UNIT, "beta_2": UNIT, "epsilon": NON_NEGATIVE})
     beta_1: Value
@@ -49,7 +51,7 @@ class Adam(Optimizer):
         t = param.dtype.type(self.iterations + 1)
         beta_1 = self._cast(self.beta_1, param)
         beta_2 = self._cast(self.beta_2, param)
-        alpha = lr * np.sqrt(1 - beta_2**t) / (1 - beta_1**t)
+        alpha = lr * np.sqrt(1 - beta_2**t) / (1 - beta_1**t) if self.bias_correction else lr
         m = self._slot(slots, "momentum", param)
         v = self._slot(slots, "velocity", param)
         m += (grad - m) * (1 - beta_1)
@@ -70,6 +72,7 @@ class Adamax(Optimizer):
     Slots (Keras' variable names): m = momentum, u = norm.
     """
 
+    bias_correction = True
     hyperparameter_names = ("beta_1", "beta_2", "epsilon")
     bounds = MappingProxyType({"beta_1": UNIT, "beta_2": UNIT, "epsilon": NON_NEGATIVE})
     beta_1: Value
@@ -94,7 +97,10 @@ class Adamax(Optimizer):
         u = self._slot(slots, "norm", param)
         m += (grad - m) * (1 - beta_1)
         u[...] = np.maximum(self._cast(self.beta_2, param) * u, np.abs(grad))
-        param -= lr * m / ((1 - beta_1**t) * (u + self._cast(self.epsilon, param)))
+        if self.bias_correction:
+            param -= lr * m / ((1 - beta_1**t) * (u + self._cast(self.epsilon, param)))
+        else:
+            param -= lr * m / (u + self._cast(self.epsilon, param))
 
 
 class Nadam(Optimizer):
@@ -110,8 +116,11 @@ class Nadam(Optimizer):
         param -= lr * m_hat / (sqrt(v_hat) + epsilon)
     Keras 3 decays with 0.96**t; Keras 2 / tf.keras used 0.96**(0.004 * t).
     Slots (Keras' variable names): m = momentum, v = velocity.
+    Without bias correction (the anatomy's twin, not Keras): m_hat = u_t_1 * m + (1 - u_t) * g,
+    v_hat = v.
     """
 
+    bias_correction = True
     hyperparameter_names = ("beta_1", "beta_2", "epsilon")
     bounds = MappingProxyType({"beta_1": UNIT, "beta_2": UNIT, "epsilon": NON_NEGATIVE})
     beta_1: Value
@@ -153,8 +162,11 @@ class Nadam(Optimizer):
         v = self._slot(slots, "velocity", param)
         m += (grad - m) * (1 - beta_1)
         v += (grad * grad - v) * (1 - beta_2)
-        m_hat = u_t_1 * m / (1 - u_product_t_1) + (1 - u_t) * grad / (1 - u_product)
-        v_hat = v / (1 - beta_2**t)
+        if self.bias_correction:
+            m_hat = u_t_1 * m / (1 - u_product_t_1) + (1 - u_t) * grad / (1 - u_product)
+            v_hat: Array = v / (1 - beta_2**t)
+        else:
+            m_hat, v_hat = u_t_1 * m + (1 - u_t) * grad, v
         param -= m_hat * lr / (np.sqrt(v_hat) + self._cast(self.epsilon, param))
 
 

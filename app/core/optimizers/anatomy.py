@@ -18,11 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any
 
 import numpy as np
 
-from app.core.optimizer import Array, Hyper, Optimizer
+from app.core.optimizer import Array, Optimizer
 from app.core.optimizers.adam import Adam, Adamax, AdamW, Nadam
 from app.core.optimizers.adaptive import Adagrad, RMSprop
 from app.core.optimizers.lion import Lion
@@ -78,57 +77,28 @@ def parts(optimizer: Optimizer, grad: Array, lr: float) -> dict[str, Array]:
     return out
 
 
-class _NoCorrectionAdam:
-    """Adam's update with α = lr (no bias correction): θ ← θ − lr·m / (√v + ε)."""
+class AdamWithoutCorrection(Adam):
+    """Adam without bias correction (not Keras): θ ← θ − lr·m / (√v + ε)."""
 
-    def update_step(self: Any, grad: Array, param: Array, slots: dict[str, Array],
-                    lr: Hyper) -> None:
-        beta_1 = self._cast(self.beta_1, param)
-        beta_2 = self._cast(self.beta_2, param)
-        m = self._slot(slots, "momentum", param)
-        v = self._slot(slots, "velocity", param)
-        m += (grad - m) * (1 - beta_1)
-        v += (grad * grad - v) * (1 - beta_2)
-        if self.amsgrad:
-            v_hat = self._slot(slots, "velocity_hat", param)
-            np.maximum(v_hat, v, out=v_hat)
-            v = v_hat
-        param -= m * lr / (np.sqrt(v) + self._cast(self.epsilon, param))
+    bias_correction = False
 
 
-class AdamWithoutCorrection(_NoCorrectionAdam, Adam):
-    """Adam without bias correction (not Keras)."""
-
-
-class AdamWWithoutCorrection(_NoCorrectionAdam, AdamW):
+class AdamWWithoutCorrection(AdamW):
     """AdamW without bias correction (not Keras)."""
+
+    bias_correction = False
 
 
 class AdamaxWithoutCorrection(Adamax):
     """Adamax without bias correction (not Keras): θ ← θ − lr·m / (u + ε)."""
 
-    def update_step(self, grad: Array, param: Array, slots: dict[str, Array], lr: Hyper) -> None:
-        beta_1 = self._cast(self.beta_1, param)
-        m = self._slot(slots, "momentum", param)
-        u = self._slot(slots, "norm", param)
-        m += (grad - m) * (1 - beta_1)
-        u[...] = np.maximum(self._cast(self.beta_2, param) * u, np.abs(grad))
-        param -= lr * m / (u + self._cast(self.epsilon, param))
+    bias_correction = False
 
 
 class NadamWithoutCorrection(Nadam):
     """Nadam without bias correction (not Keras): m̂ = μₜ₊₁·m + (1 − μₜ)·g, v̂ = v."""
 
-    def update_step(self, grad: Array, param: Array, slots: dict[str, Array], lr: Hyper) -> None:
-        t = param.dtype.type(self.iterations + 1)
-        beta_1 = self._cast(self.beta_1, param)
-        beta_2 = self._cast(self.beta_2, param)
-        m = self._slot(slots, "momentum", param)
-        v = self._slot(slots, "velocity", param)
-        m += (grad - m) * (1 - beta_1)
-        v += (grad * grad - v) * (1 - beta_2)
-        m_hat = self._u(beta_1, t + 1) * m + (1 - self._u(beta_1, t)) * grad
-        param -= m_hat * lr / (np.sqrt(v) + self._cast(self.epsilon, param))
+    bias_correction = False
 
 
 WITHOUT_CORRECTION: Mapping[type[Optimizer], type[Optimizer]] = MappingProxyType({

@@ -4,45 +4,26 @@ with and without clipping; ``/api/schedule`` draws Keras' schedules."""
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import numpy as np
 import pytest
 
-os.environ.setdefault("KERAS_BACKEND", "torch")
-keras = pytest.importorskip(
-    "keras", reason="Keras 3 not installed: pip install torch==2.13.0 keras")
+from app.core.optimizers import KERAS_CLASS, OPTIMIZERS
+from tests.keras_reference import (  # skips the module without Keras
+    KERAS_MARKS,
+    float64_keras,  # noqa: F401 (autouse)
+    keras,
+    rosenbrock_gradient,
+)
 
-from app.core.optimizers import KERAS_CLASS, OPTIMIZERS  # noqa: E402
-
-pytestmark = [
-    pytest.mark.keras,
-    pytest.mark.filterwarnings("ignore:__array__ implementation doesn't accept a copy keyword"),
-]
+pytestmark = KERAS_MARKS
 START, STEPS = (-1.5, 2.0), 80
 NAME = "theta"  # Keras names a slot "<variable name>_<slot name>"
 
 
-@pytest.fixture(autouse=True)
-def _float64_keras(monkeypatch: pytest.MonkeyPatch) -> Any:
-    # as in test_surface_api_keras.py: Keras' formulas at float64, clip norms included
-    from keras.src.backend.common import dtypes
-
-    monkeypatch.setattr(dtypes, "BIT64_TO_BIT32_DTYPE", {}, raising=False)
-    previous = keras.config.floatx()
-    keras.config.set_floatx("float64")
-    yield
-    keras.config.set_floatx(previous)
-
-
 def _numpy(value: Any) -> np.ndarray:
     return np.asarray(keras.ops.convert_to_numpy(value), dtype=np.float64)
-
-
-def rosenbrock_gradient(point: Any) -> np.ndarray:
-    x, y = point
-    return np.array([-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)])
 
 
 def keras_explained(optimizer: Any, points: list[Any]) -> list[dict[str, Any]]:

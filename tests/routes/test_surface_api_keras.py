@@ -4,44 +4,28 @@ schedules. Keras computes its own gradients at its own points here (torch backen
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import numpy as np
 import pytest
 
-os.environ.setdefault("KERAS_BACKEND", "torch")
-keras = pytest.importorskip(
-    "keras", reason="Keras 3 not installed: pip install torch==2.13.0 keras")
+from app.core.optimizers import KERAS_CLASS, OPTIMIZERS
+from tests.keras_reference import (  # skips the module without Keras
+    KERAS_MARKS,
+    float64_keras,  # noqa: F401 (autouse)
+    keras,
+    rosenbrock_gradient,
+)
 
-from app.core.optimizers import KERAS_CLASS, OPTIMIZERS  # noqa: E402
-
-pytestmark = [
-    pytest.mark.keras,
-    pytest.mark.filterwarnings("ignore:__array__ implementation doesn't accept a copy keyword"),
-]
+pytestmark = KERAS_MARKS
 START, STEPS = (-1.5, 2.0), 150
-
-
-@pytest.fixture(autouse=True)
-def _float64_keras(monkeypatch: pytest.MonkeyPatch) -> Any:
-    # Keras maps 64-bit results to 32 bits "to be aligned with JAX" (it would round the clip
-    # norms to float32); the reference keeps its own formulas at float64 without that table.
-    from keras.src.backend.common import dtypes
-
-    monkeypatch.setattr(dtypes, "BIT64_TO_BIT32_DTYPE", {}, raising=False)
-    previous = keras.config.floatx()
-    keras.config.set_floatx("float64")
-    yield
-    keras.config.set_floatx(previous)
 
 
 def keras_rosenbrock(optimizer: Any) -> np.ndarray:
     variable = keras.Variable(np.array(START), dtype="float64")
     points = [np.array(START)]
     for _ in range(STEPS):
-        x, y = (float(v) for v in keras.ops.convert_to_numpy(variable.value))
-        grad = np.array([-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)])
+        grad = rosenbrock_gradient(keras.ops.convert_to_numpy(variable.value))
         optimizer.apply_gradients([(keras.ops.convert_to_tensor(grad), variable)])
         points.append(np.asarray(keras.ops.convert_to_numpy(variable.value)))
     return np.array(points)

@@ -10,6 +10,7 @@ import pytest
 from app.jobs.hyper_map import scalar_reference
 from bench import map_vs_scalar, mlp_vs_torch, run, stream, surface_socket
 from bench.common import Row, Table, blas_threads, interleaved, limited_blas
+from tests.async_helpers import in_fresh_thread
 
 
 def rates_positive(table: Table) -> bool:
@@ -82,14 +83,14 @@ def test_mlp_benchmark_skips_with_a_message_without_torch(monkeypatch):
 
 
 def test_stream_benchmark_receives_every_epoch_over_a_real_server():
-    table = stream.measure(epochs=4, rounds=1, full=False)
+    table = in_fresh_thread(stream.measure, epochs=4, rounds=1, full=False)
     streamed, direct = table.rows
     assert streamed.rate and streamed.rate > 0 and direct.rate and direct.rate > 0
     assert streamed.baseline_rate == direct.rate
 
 
 def test_surface_benchmark_plays_and_sends_instantly_over_a_real_server():
-    table = surface_socket.measure((20,), play_steps=30, rounds=1, full=False)
+    table = in_fresh_thread(surface_socket.measure, (20,), play_steps=30, rounds=1, full=False)
     assert [row.what.split(":")[0] for row in table.rows] == [
         "instant", f"play at speed {stream.MAX_SPEED:g}", f"play at speed {stream.MAX_SPEED:g}",
         f"play at speed {stream.MAX_SPEED:g}"]
@@ -102,7 +103,7 @@ def test_page_latency_benchmark_measures_slider_releases_in_chromium():
 
     if not page_latency.CHROMIUM.exists():
         pytest.skip("no /usr/bin/chromium")
-    timings = page_latency.measure(releases=2)
+    timings = in_fresh_thread(page_latency.measure, releases=2)
     assert len(timings["draw"]) == 2 and all(t > 0 for t in timings["draw"])
 
 

@@ -12,6 +12,7 @@ import { renderMarkdown } from "./lesson_markdown.js";
 import { t } from "./i18n.js";
 import { $, bootPage, markReady } from "./page.js";
 import { isEmbedded, isPresenting, withModes } from "./present.js";
+import { copyText, toast } from "./ui.js";
 
 const WATCH_MS = 120;
 
@@ -79,7 +80,10 @@ function show(index) {
   $("#lesson-open").href = withModes(step.url, { embed: false, present: false });
   frame.open(instrumentLink(step)).then((win) => {
     if (shown !== index) return;
-    debug.highlighted = frame.highlight(win, step.highlight);
+    // the anatomy (ex=) keeps the race's side panel; otherwise a highlighted control in a run's
+    // card opens that card, the goal's run first
+    debug.highlighted = frame.highlight(win, step.highlight, { run: step.goal?.run ?? null, openCard: !/[?&]ex=/.test(step.url) });
+    if (step.page === "mlp" && /[?&]ls\./.test(step.url)) frame.showLandscape(win);
     if (step.run?.unit === "epochs") frame.setSpeed(win, step.run.speed);
     debug.frameReady = index;
   }).catch(() => {});
@@ -215,6 +219,32 @@ function stopWatching() {
   watcher = 0;
 }
 
+/* ---------- the class link ---------- */
+
+/** This lesson at the step on screen, for students' own screens (no presentation, no embed). */
+const classLink = () => new URL(`${location.pathname}?lang=${data.lang}&step=${shown + 1}`, location.href).href;
+
+/**
+ * The header's "Class link" on a lesson gives the link to the lesson at this step: there are no
+ * controls to tick here (each step hides its own), so the dialog shows the link and copies it.
+ */
+function wireClassLink() {
+  const dialog = $("#classroom-dialog");
+  dialog.querySelector("p").textContent = t("lessons.class_link_intro");
+  dialog.querySelector("[data-role=hide-list]").hidden = true;
+  dialog.querySelector("[data-role=show-all]").hidden = true;
+  const input = h("input", {
+    type: "text", id: "lesson-class-link", class: "share-input", readonly: true,
+    "aria-label": t("lessons.class_link"),
+  });
+  dialog.querySelector("[data-role=hide-list]").after(h("div", { class: "share-row" }, input));
+  $("#btn-classroom").addEventListener("click", () => { input.value = classLink(); });
+  dialog.querySelector("[data-role=copy-classroom]").onclick = async () => {
+    input.value = classLink();
+    if (await copyText(input.value)) toast(t("toast.classroom_copied"));
+  };
+}
+
 /* ---------- keys ---------- */
 
 const TYPING = "input, select, textarea, [contenteditable]";
@@ -259,6 +289,7 @@ function main() {
     });
   }
   document.addEventListener("keydown", (event) => key(event));
+  wireClassLink();
   new ResizeObserver(fitFrame).observe($(".lesson-stage"));
   fitFrame();
   document.documentElement.dataset.lesson = lesson.id;

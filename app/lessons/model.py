@@ -2,9 +2,10 @@
 it, in Spanish and English side by side. Validated when the app starts and in the tests.
 
 A step's ``link`` is a link the pages already read (``/mlp?…``, ``/surface?…``, ``/map?…``, the
-labs ``/activations?…`` and ``/init?…``): no lesson-only parameter. ``highlight`` and ``hide`` name the page's controls by schema field
-(checked against the served schema by :mod:`app.lessons.store`). A goal is checked on the run's
-stream by the player and on the whole run by the tests (:mod:`app.lessons.goals`).
+labs ``/activations?…`` and ``/init?…``): no lesson-only parameter. ``highlight`` and ``hide``
+name the page's controls by schema field (checked against the served schema by
+:mod:`app.lessons.store`). A goal is checked on the run's stream by the player and on the whole
+run by the tests (:mod:`app.lessons.goals`); the map and the labs compute at once: no run there.
 """
 
 from __future__ import annotations

@@ -83,7 +83,12 @@ export class LessonFrame {
     const cards = found.filter((el) => !el.matches(".card")).map((el) => el.closest(".card[data-run]")).filter(Boolean);
     const card = cards.find((c) => Number(c.dataset.run) === run) ?? cards[0];
     const chip = card && doc.querySelector(`.run-chip[data-run="${card.dataset.run}"]`);
-    if (chip?.offsetParent && chip.getAttribute("aria-expanded") !== "true") chip.click();
+    if (chip?.offsetParent && chip.getAttribute("aria-expanded") !== "true") {
+      chip.click();
+      // the open card takes the focus: give it back, so the player's keys (Enter runs) still work
+      doc.activeElement?.blur?.();
+      if (document.activeElement === this.iframe) this.iframe.blur();
+    }
     return found.length > 0;
   }
 

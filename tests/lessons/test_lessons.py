@@ -13,6 +13,7 @@ from app.lessons.goals import goal_reached
 from app.lessons.links import read_step
 from app.lessons.model import Lesson, Step
 from app.lessons.store import LessonError, read_lesson
+from app.schema.labs import InitLab
 
 REQUIRED = ["gradient-descent", "initialization", "vanishing-gradients", "activations",
             "batch-normalization", "gradient-clipping", "momentum", "nesterov", "adagrad",
@@ -129,8 +130,8 @@ def test_a_lab_or_a_panel_link_is_read_as_its_page_reads_it(tmp_path):
     lab = read_lesson(_write(tmp_path, "lab", LESSON.format(
         id="lab", link="/init?d=4&a.i=zeros&b.a=relu", highlight="[initializer, activation]")))
     experiment, notices = read_step(lab.steps[0])
-    assert notices == [] and experiment.depth == 4  # type: ignore[attr-defined]
-    assert (experiment.a.initializer, experiment.b.activation) == ("zeros", "relu")  # type: ignore[attr-defined]
+    assert notices == [] and isinstance(experiment, InitLab) and experiment.depth == 4
+    assert (experiment.a.initializer, experiment.b.activation) == ("zeros", "relu")
     panel = read_lesson(_write(tmp_path, "panel", LESSON.format(
         id="panel", link="/mlp?ep=5&ls.v=pca&ls.g=4", highlight="[]")))
     _, notices = read_step(panel.steps[0])

@@ -101,6 +101,15 @@ export class LessonFrame {
     doc.querySelector(`[role=tab][aria-controls="${CSS.escape(panel.id)}"]`)?.click();
     const compute = doc.getElementById("btn-landscape");
     if (compute && !compute.disabled) compute.click();
+    // once drawn, the chart is brought into view within its panel
+    const chart = doc.getElementById("landscape-chart");
+    const began = performance.now();
+    const reveal = () => {
+      if (this.window !== win || performance.now() - began > READY_TIMEOUT_MS) return;
+      if (!chart?.dataset.drawn) return setTimeout(reveal, READY_POLL_MS * 4);
+      chart.scrollIntoView({ block: "nearest" });
+    };
+    reveal();
   }
 
   /** The MLP page's speed (epochs per second), through its own speed box. */

@@ -12,7 +12,7 @@ import { renderMarkdown } from "./lesson_markdown.js";
 import { t } from "./i18n.js";
 import { $, bootPage, markReady } from "./page.js";
 import { isEmbedded, isPresenting, withModes } from "./present.js";
-import { copyText, toast } from "./ui.js";
+import { wireClassLink } from "./lesson_class_link.js";
 
 const WATCH_MS = 120;
 
@@ -224,27 +224,6 @@ function stopWatching() {
 /** This lesson at the step on screen, for students' own screens (no presentation, no embed). */
 const classLink = () => new URL(`${location.pathname}?lang=${data.lang}&step=${shown + 1}`, location.href).href;
 
-/**
- * The header's "Class link" on a lesson gives the link to the lesson at this step: there are no
- * controls to tick here (each step hides its own), so the dialog shows the link and copies it.
- */
-function wireClassLink() {
-  const dialog = $("#classroom-dialog");
-  dialog.querySelector("p").textContent = t("lessons.class_link_intro");
-  dialog.querySelector("[data-role=hide-list]").hidden = true;
-  dialog.querySelector("[data-role=show-all]").hidden = true;
-  const input = h("input", {
-    type: "text", id: "lesson-class-link", class: "share-input", readonly: true,
-    "aria-label": t("lessons.class_link"),
-  });
-  dialog.querySelector("[data-role=hide-list]").after(h("div", { class: "share-row" }, input));
-  $("#btn-classroom").addEventListener("click", () => { input.value = classLink(); });
-  dialog.querySelector("[data-role=copy-classroom]").onclick = async () => {
-    input.value = classLink();
-    if (await copyText(input.value)) toast(t("toast.classroom_copied"));
-  };
-}
-
 /* ---------- keys ---------- */
 
 const TYPING = "input, select, textarea, [contenteditable]";
@@ -289,7 +268,7 @@ function main() {
     });
   }
   document.addEventListener("keydown", (event) => key(event));
-  wireClassLink();
+  wireClassLink(classLink, { intro: "lessons.class_link_intro", label: "lessons.class_link" });
   new ResizeObserver(fitFrame).observe($(".lesson-stage"));
   fitFrame();
   document.documentElement.dataset.lesson = lesson.id;

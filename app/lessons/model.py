@@ -1,10 +1,11 @@
 """A lesson as data: an ordered list of steps, each a link to an instrument with its text beside
 it, in Spanish and English side by side. Validated when the app starts and in the tests.
 
-A step's ``link`` is a link the pages already read (``/mlp?…``, ``/surface?…``, ``/map?…``):
-no lesson-only parameter. ``highlight`` and ``hide`` name the page's controls by schema field
-(checked against the served schema by :mod:`app.lessons.store`). A goal is checked on the run's
-stream by the player and on the whole run by the tests (:mod:`app.lessons.goals`).
+A step's ``link`` is a link the pages already read (``/mlp?…``, ``/surface?…``, ``/map?…``, the
+labs ``/activations?…`` and ``/init?…``): no lesson-only parameter. ``highlight`` and ``hide``
+name the page's controls by schema field (checked against the served schema by
+:mod:`app.lessons.store`). A goal is checked on the run's stream by the player and on the whole
+run by the tests (:mod:`app.lessons.goals`); the map and the labs compute at once: no run there.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-Page = Literal["surface", "mlp", "map"]
-PAGES: tuple[Page, ...] = ("surface", "mlp", "map")
+Page = Literal["surface", "mlp", "map", "activations", "init"]
+PAGES: tuple[Page, ...] = ("surface", "mlp", "map", "activations", "init")
+STILL_PAGES: tuple[Page, ...] = ("map", "activations", "init")
+"""Pages that compute at once, with no stream to play or judge: their steps have no run."""
 SECTIONS = ("initialization", "activations", "optimizers", "normalization", "schedules",
             "regularization")
 """The lecture's sections, in its order (titles in the ``lessons`` catalog)."""
@@ -152,8 +155,8 @@ class Step(_Strict):
         page = self.page
         if (self.goal is not None or self.question is not None) and self.run is None:
             raise ValueError("a question or a goal needs a run")
-        if page == "map" and self.run is not None:
-            raise ValueError("the map computes at once: a map step has no run")
+        if page in STILL_PAGES and self.run is not None:
+            raise ValueError(f"/{page} computes at once: a step there has no run")
         if page == "surface" and self.run is not None and self.run.speed is not None:
             raise ValueError("a race's speed is its link's sp")
         goal = self.goal

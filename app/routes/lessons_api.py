@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from app.i18n import translate
 from app.lessons import all_lessons, find_lesson
+from app.lessons.model import Page
 from app.lessons.views import card, lesson_view
 from app.routes.errors import QUERY_ERROR_RESPONSES
 
@@ -68,7 +69,7 @@ class StepOut(BaseModel):
     """One step: Markdown text, the page and its full link, controls to highlight and hide."""
 
     text: str
-    page: Literal["surface", "mlp", "map"]
+    page: Page
     url: str
     highlight: list[str]
     hide: list[str]

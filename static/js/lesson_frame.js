@@ -61,19 +61,55 @@ export class LessonFrame {
   }
 
   /** Make the elements of the named controls pulse (the page is not scrolled: its plot stays in
-   * view). Returns whether any was found. */
-  highlight(win, keys) {
+   * view) and bring them out: a closed `<details>` holding one opens, and (`openCard`) on a
+   * race in presentation mode the card of run `run` (else the first card holding one) opens
+   * from its chip. Returns whether any was found. */
+  highlight(win, keys, { run = null, openCard = true } = {}) {
     const doc = win.document;
     for (const el of doc.querySelectorAll(".lesson-highlight")) el.classList.remove("lesson-highlight");
-    let found = false;
+    const found = [];
     for (const key of keys) {
       const name = CSS.escape(key);
       for (const el of doc.querySelectorAll(`[data-hide-key="${name}"], [data-field="${name}"]`)) {
         el.classList.add("lesson-highlight");
-        found = true;
+        found.push(el);
       }
     }
-    return found;
+    for (const el of found) {
+      for (let box = el.closest("details"); box; box = box.parentElement?.closest("details")) box.open = true;
+    }
+    if (!openCard) return found.length > 0;
+    // a control inside a run's card, not the card itself (an optimizer's name)
+    const cards = found.filter((el) => !el.matches(".card")).map((el) => el.closest(".card[data-run]")).filter(Boolean);
+    const card = cards.find((c) => Number(c.dataset.run) === run) ?? cards[0];
+    const chip = card && doc.querySelector(`.run-chip[data-run="${card.dataset.run}"]`);
+    if (chip?.offsetParent && chip.getAttribute("aria-expanded") !== "true") {
+      chip.click();
+      // the open card takes the focus: give it back, so the player's keys (Enter runs) still work
+      doc.activeElement?.blur?.();
+      if (document.activeElement === this.iframe) this.iframe.blur();
+    }
+    return found.length > 0;
+  }
+
+  /** The MLP page's loss-landscape panel: its tab shown (presentation mode) and its view
+   * computed, as if the student pressed "Compute". */
+  showLandscape(win) {
+    const doc = win.document;
+    const panel = doc.querySelector('[data-hide-key="landscape"]');
+    if (!panel) return;
+    doc.querySelector(`[role=tab][aria-controls="${CSS.escape(panel.id)}"]`)?.click();
+    const compute = doc.getElementById("btn-landscape");
+    if (compute && !compute.disabled) compute.click();
+    // once drawn, the chart is brought into view within its panel
+    const chart = doc.getElementById("landscape-chart");
+    const began = performance.now();
+    const reveal = () => {
+      if (this.window !== win || performance.now() - began > READY_TIMEOUT_MS) return;
+      if (!chart?.dataset.drawn) return setTimeout(reveal, READY_POLL_MS * 4);
+      chart.scrollIntoView({ block: "nearest" });
+    };
+    reveal();
   }
 
   /** The MLP page's speed (epochs per second), through its own speed box. */

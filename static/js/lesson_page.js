@@ -12,6 +12,7 @@ import { renderMarkdown } from "./lesson_markdown.js";
 import { t } from "./i18n.js";
 import { $, bootPage, markReady } from "./page.js";
 import { isEmbedded, isPresenting, withModes } from "./present.js";
+import { wireClassLink } from "./lesson_class_link.js";
 
 const WATCH_MS = 120;
 
@@ -79,7 +80,10 @@ function show(index) {
   $("#lesson-open").href = withModes(step.url, { embed: false, present: false });
   frame.open(instrumentLink(step)).then((win) => {
     if (shown !== index) return;
-    debug.highlighted = frame.highlight(win, step.highlight);
+    // the anatomy (ex=) keeps the race's side panel; otherwise a highlighted control in a run's
+    // card opens that card, the goal's run first
+    debug.highlighted = frame.highlight(win, step.highlight, { run: step.goal?.run ?? null, openCard: !/[?&]ex=/.test(step.url) });
+    if (step.page === "mlp" && /[?&]ls\./.test(step.url)) frame.showLandscape(win);
     if (step.run?.unit === "epochs") frame.setSpeed(win, step.run.speed);
     debug.frameReady = index;
   }).catch(() => {});
@@ -215,6 +219,11 @@ function stopWatching() {
   watcher = 0;
 }
 
+/* ---------- the class link ---------- */
+
+/** This lesson at the step on screen, for students' own screens (no presentation, no embed). */
+const classLink = () => new URL(`${location.pathname}?lang=${data.lang}&step=${shown + 1}`, location.href).href;
+
 /* ---------- keys ---------- */
 
 const TYPING = "input, select, textarea, [contenteditable]";
@@ -259,6 +268,7 @@ function main() {
     });
   }
   document.addEventListener("keydown", (event) => key(event));
+  wireClassLink(classLink, { intro: "lessons.class_link_intro", label: "lessons.class_link" });
   new ResizeObserver(fitFrame).observe($(".lesson-stage"));
   fitFrame();
   document.documentElement.dataset.lesson = lesson.id;

@@ -13,6 +13,7 @@ from app.lessons.goals import goal_reached
 from app.lessons.links import read_step
 from app.lessons.model import Lesson, Step
 from app.lessons.store import LessonError, read_lesson
+from app.schema.labs import InitLab
 
 REQUIRED = ["gradient-descent", "initialization", "vanishing-gradients", "activations",
             "batch-normalization", "gradient-clipping", "momentum", "nesterov", "adagrad",
@@ -114,7 +115,24 @@ def test_a_broken_lesson_file_is_refused_with_its_name(tmp_path):
         "elsewhere": LESSON.format(id="elsewhere", link="/admin?n=1", highlight="[]"),
         "hidden": LESSON.format(id="hidden", link="/mlp?hide=loss", highlight="[]"),
         "wrong-id": LESSON.format(id="other", link="/mlp", highlight="[]"),
+        # the activation lab's field is `activations`: a renamed field breaks the lesson
+        "lab-field": LESSON.format(id="lab-field", link="/activations?a=relu",
+                                   highlight="[activation]"),
+        "lab-run": LESSON.format(id="lab-run", link="/init?d=4", highlight="[depth]")
+        + "    run: {}\n",
     }
     for name, text in cases.items():
         with pytest.raises(LessonError, match=name):
             read_lesson(_write(tmp_path, name, text))
+
+
+def test_a_lab_or_a_panel_link_is_read_as_its_page_reads_it(tmp_path):
+    lab = read_lesson(_write(tmp_path, "lab", LESSON.format(
+        id="lab", link="/init?d=4&a.i=zeros&b.a=relu", highlight="[initializer, activation]")))
+    experiment, notices = read_step(lab.steps[0])
+    assert notices == [] and isinstance(experiment, InitLab) and experiment.depth == 4
+    assert (experiment.a.initializer, experiment.b.activation) == ("zeros", "relu")
+    panel = read_lesson(_write(tmp_path, "panel", LESSON.format(
+        id="panel", link="/mlp?ep=5&ls.v=pca&ls.g=4", highlight="[]")))
+    _, notices = read_step(panel.steps[0])
+    assert [n.key for n in notices] == ["ls.g"]  # the grid must be odd: the page resets it

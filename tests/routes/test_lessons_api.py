@@ -88,7 +88,22 @@ def test_a_bad_step_opens_the_first_with_a_notice(client):
     assert '"code": "lessons.bad_step"' in page.text and '"step": 1' in page.text
 
 
-@pytest.mark.parametrize("page", ["surface", "mlp", "map"])
+def test_step_urls_carry_the_anatomy_and_the_landscape_panel(client):
+    def step_query(lesson_id: str, index: int) -> tuple[str, dict[str, str]]:
+        url = client.get(f"/api/lessons/{lesson_id}?lang=es").json()["steps"][index]["url"]
+        return urlsplit(url).path, dict(parse_qsl(urlsplit(url).query))
+
+    path, adam = step_query("adam", 0)
+    assert path == "/surface" and (adam["ex"], adam["exk"], adam["gh"]) == ("1", "1", "1")
+    path, landscape = step_query("loss-landscape", 2)
+    assert path == "/mlp" and landscape["ls.v"] == "interpolate" and landscape["ls.o"] == "seed"
+    path, lab = step_query("activations", 0)
+    assert path == "/activations" and lab["a"] == "sigmoid,tanh" and lab["lang"] == "es"
+    path, lab = step_query("initialization", 0)
+    assert path == "/init" and lab["a.i"] == "zeros"
+
+
+@pytest.mark.parametrize("page", ["surface", "mlp", "map", "activations", "init"])
 def test_every_page_has_a_menu_of_its_lessons(client, page):
     html = client.get(f"/{page}?lang=en").text
     start = html.index('id="lessons-menu"')

@@ -213,7 +213,7 @@ export function wireRoom({ data, store, debug }) {
     }
   }
   if (!session) return;
-  if (data.embed) {
+  if (document.documentElement.dataset.embed === "1") { // an instrument inside another page
     if (window.parent !== window) active = new FrameRelay();
     return;
   }

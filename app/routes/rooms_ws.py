@@ -6,7 +6,8 @@ Server → teacher: ``hello`` (students, submissions so far, the poll's tally), 
 ``submission``, ``tally``. Server → student: ``hello``, then the latest ``state`` at once, then
 every ``state`` (with ``seq``) and ``poll``. Either side may get ``{"type": "error", "code":
 "room.…", "params": {…}, "message": "…"}``; a refused connection or a message a role may not send
-(a student's ``state``) is closed with 1008.
+(a student's ``state``) is closed with 1008. A teacher's state on a lesson
+(``{"page": "lesson", "lesson": id, "step": k}``) is checked against the lesson store first.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from app.rooms import RoomStore
 from app.rooms.hub import Overflow, Subscription
 from app.rooms.store import dumps
 from app.routes.room_deps import RoomStoreDep
+from app.routes.room_lessons import check_state
 from app.routes.socket_protocol import CLOSE_POLICY, ProtocolError, receive_json
 from app.schema.room_messages import (
     STUDENT_COMMAND,
@@ -169,6 +171,7 @@ async def teacher(conn: RoomSocket, store: RoomStore, code: str) -> None:
                     raise RoomError("room.state_too_big",
                                     f"a state has at most {MAX_STATE_BYTES} bytes",
                                     max=MAX_STATE_BYTES)
+                check_state(command.state)
                 await store.set_state(code, dumps(command.state))
             elif isinstance(command, PollMessage):
                 await store.open_poll(code, command.question, command.choices)

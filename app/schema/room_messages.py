@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, TypeAdapter
 
 from app.core.rooms import CODE_LENGTH, MAX_NAME
 from app.core.rooms.limits import MAX_POLL_CHOICES, MAX_POLL_TEXT
@@ -23,6 +23,18 @@ class StateMessage(_Message):
 
     type: Literal["state"]
     state: dict[str, Any]
+
+
+class LessonState(_Message):
+    """A teacher on a lesson's step (``/lessons/<id>?step=k``): the lesson, the step on screen
+    (1-based) and, once she changed the step's instrument, its link (``frame``: the query of the
+    step's page, without the viewer's modes). The server checks the lesson exists and the step is
+    one of its steps (:mod:`app.routes.room_lessons`) before any student sees it."""
+
+    page: Literal["lesson"]
+    lesson: str = Field(min_length=1, max_length=40, examples=["gradient-descent"])
+    step: StrictInt = Field(examples=[2])
+    frame: str | None = Field(None, max_length=4000)
 
 
 class PollMessage(_Message):

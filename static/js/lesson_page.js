@@ -2,7 +2,9 @@
  * The lesson player (/lessons/<id>?step=k): the step's text, question, run and goal in a panel
  * beside its instrument (lesson_frame.js), a progress bar, previous/next and the keys
  * (← →, 1–5 to answer, Enter to run). The link keeps the step; present=1 and embed=1 carry over
- * to the instrument.
+ * to the instrument. In a live class (room.js) the teacher's step goes to the class, and a
+ * following student's player moves to it in place (with the instrument's link, if the teacher
+ * changed it).
  */
 
 import { h } from "./controls.js";
@@ -13,6 +15,7 @@ import { t } from "./i18n.js";
 import { $, bootPage, markReady } from "./page.js";
 import { isEmbedded, isPresenting, withModes } from "./present.js";
 import { wireClassLink } from "./lesson_class_link.js";
+import { registerLesson } from "./room.js";
 
 const WATCH_MS = 120;
 
@@ -24,17 +27,21 @@ const { data, store, debug } = bootPage({
 const lesson = data.lesson;
 const total = lesson.steps.length;
 const frame = new LessonFrame($("#lesson-frame"), { onKey: frameKey });
+registerLesson({ id: lesson.id, step: () => shown + 1, follow });
 let shown = -1; // index of the step on screen
 let answer = null; // the chosen choice of the step's question
 let watcher = 0;
 let runToken = 0;
+let frameQuery = null; // the instrument's link as the class's teacher changed it, or the step's
 
 const stepLink = (index) => `?${withModes(`lang=${data.lang}&step=${index + 1}`)}`;
 // On a wide screen the instrument is its projector layout (present=1 at 1280 px wide, scaled
 // to the stage: every plot in view); on a phone, its own narrow layout at full size.
 const VIRTUAL_WIDTH = 1280;
 const wideStage = () => $(".lesson-stage").clientWidth >= 640;
-const instrumentLink = (step) => withModes(`${step.url}&embed=1`, { embed: false, present: wideStage() });
+const instrumentLink = (step, query = null) => withModes(
+  `${query === null ? step.url : `/${step.page}?lang=${data.lang}&${query}`}&embed=1`,
+  { embed: false, present: wideStage() });
 
 /** Size the instrument: scaled from a 1280-px-wide page to the stage, or native on a phone. */
 function fitFrame() {
@@ -53,8 +60,9 @@ function fitFrame() {
 
 /* ---------- drawing a step ---------- */
 
-function show(index) {
+function show(index, query = null) {
   index = Math.max(0, Math.min(total - 1, index));
+  frameQuery = query;
   const step = lesson.steps[index];
   const changed = index !== shown;
   shown = index;
@@ -78,7 +86,13 @@ function show(index) {
   $("#lesson-veil").hidden = !(step.question && step.page !== "mlp");
   drawNav(index);
   $("#lesson-open").href = withModes(step.url, { embed: false, present: false });
-  frame.open(instrumentLink(step)).then((win) => {
+  openInstrument(index);
+}
+
+/** The step's instrument (at `frameQuery`, when the class's teacher changed it). */
+function openInstrument(index) {
+  const step = lesson.steps[index];
+  frame.open(instrumentLink(step, frameQuery)).then((win) => {
     if (shown !== index) return;
     // the anatomy (ex=) keeps the race's side panel; otherwise a highlighted control in a run's
     // card opens that card, the goal's run first
@@ -255,6 +269,17 @@ function go(index) {
   }
   if (index < 0 || index === shown) return;
   show(index);
+}
+
+/** A following student's player: the teacher's step, and her instrument's link (null: the
+ * step's own), shown in place. */
+function follow(stepNumber, query) {
+  const index = Math.max(0, Math.min(total - 1, stepNumber - 1));
+  if (index !== shown) show(index, query);
+  else if (query !== frameQuery) {
+    frameQuery = query;
+    openInstrument(index);
+  }
 }
 
 /* ---------- start-up ---------- */

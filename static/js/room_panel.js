@@ -10,6 +10,7 @@
 import { h } from "./controls.js";
 import { formatNumber, t } from "./i18n.js";
 import { leaderboard } from "./room_session.js";
+import { isPresenting } from "./present.js";
 import { qrSource } from "./share.js";
 
 const MAX_ROWS = 10;
@@ -50,7 +51,9 @@ export class TeacherPanel {
         h("img", { class: "room-qr", src: qrSource(join), alt: t("share.qr_alt", { url: joinUrl }), width: 96, height: 96 }),
         h("button", { type: "button", class: "button button-quiet room-close", "aria-label": t("room.hide_panel"),
           onclick: () => this.toggle(false) }, "×")),
-      h("p", { class: "room-join" }, t("room.join_at"), " ", h("a", { href: join, "data-room": "join-link" }, joinUrl.replace(/^https?:\/\//, ""))),
+      h("p", { class: "room-join" }, t("room.join_at"), " ", h("a", { href: join, "data-room": "join-link" },
+        // the host, then "/join/CODE" whole: a narrow panel breaks the line before the path
+        joinUrl.replace(/^https?:\/\//, "").replace(/\/join\/.*$/, ""), h("wbr"), `/join/${session.code}`)),
       h("p", { class: "room-count" }, t("room.students"), " ", this.count),
       h("h3", {}, t("room.submissions")),
       this.scatter,
@@ -152,10 +155,18 @@ export class TeacherPanel {
     }));
     this.scatter.hidden = traces.length === 0; // an empty chart says nothing: the board says why
     if (!traces.length) return;
+    // On a projector (present=1) every label at 16 px; few ticks on the panel's narrow axes.
+    const size = isPresenting() ? 16 : 12;
+    const all = (key) => [...groups.values()].flatMap((g) => g[key]);
+    const axis = (title, values) => ({
+      type: "log", title: { text: title, font: { size } }, tickfont: { size },
+      // a decade or more: label the powers of ten only (the 2s and 5s crowd a narrow axis)
+      ...(Math.log10(Math.max(...values) / Math.min(...values)) >= 1 ? { dtick: 1 } : {}),
+    });
     Plotly.react(this.scatter, traces, {
-      margin: { l: 48, r: 8, t: 28, b: 36 }, height: 200, showlegend: true,
-      legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom" },
-      xaxis: { type: "log", title: { text: "η" } }, yaxis: { type: "log", title: { text: t("room.final_loss") } },
+      margin: { l: 56, r: 8, t: 32, b: 44 }, height: isPresenting() ? 240 : 200, showlegend: true,
+      font: { size }, legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom", font: { size } },
+      xaxis: axis("η", all("x")), yaxis: axis(t("room.final_loss"), all("y")),
     }, { displayModeBar: false, responsive: true });
   }
 

@@ -29,15 +29,29 @@ export function sharedQuery(search) {
   return params.toString();
 }
 
+/** Whether `state` puts the class on a lesson's step: `{page: "lesson", lesson, step, frame?}`. */
+export function isLessonState(state) {
+  return state?.page === "lesson" && typeof state.lesson === "string"
+    && Number.isInteger(state.step) && state.step >= 1;
+}
+
 /** Where a following student goes for the teacher's `state`, in her own language. */
 export function followUrl(state, lang) {
+  if (isLessonState(state)) {
+    return `/lessons/${encodeURIComponent(state.lesson)}?step=${state.step}&lang=${lang}`;
+  }
   const page = ["surface", "mlp", "map"].includes(state?.page) ? state.page : "surface";
   const query = typeof state?.query === "string" ? sharedQuery(state.query) : "";
   return `/${page}?${query ? `${query}&` : ""}lang=${lang}`;
 }
 
-/** Whether the page at `path` + `search` already shows the teacher's `state`. */
+/** Whether the page at `path` + `search` already shows the teacher's `state` (on a lesson: its
+ * step; the instrument's own link is the player's to follow). */
 export function showsState(state, path, search) {
+  if (isLessonState(state)) {
+    return path === `/lessons/${encodeURIComponent(state.lesson)}`
+      && new URLSearchParams(search.replace(/^\?/, "")).get("step") === String(state.step);
+  }
   const page = path === "/" ? "surface" : path.replace(/^\//, "");
   return page === state?.page && sharedQuery(search) === sharedQuery(state?.query ?? "");
 }

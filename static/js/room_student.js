@@ -1,7 +1,8 @@
 /**
  * A student's class bar: whether she follows the teacher ("following") or explores on her own,
  * the button to switch, her optional display name and "send my run", and the teacher's poll.
- * While she follows, each state of the teacher brings her page to the teacher's page and link.
+ * While she follows, each state of the teacher brings her page to the teacher's page and link
+ * (on the teacher's lesson, the player moves to the teacher's step in place).
  */
 
 import { h } from "./controls.js";
@@ -10,8 +11,9 @@ import { followUrl, runSummary, showsState, writeSession } from "./room_session.
 import { toast } from "./ui.js";
 
 export class StudentBar {
-  constructor(session, data, store, debug, { send, follow, leave }) {
+  constructor(session, data, store, debug, { send, follow, inPlace, leave }) {
     this.session = session;
+    this.inPlace = inPlace; // (state) => whether the page followed it without reloading
     this.data = data;
     this.store = store;
     this.debug = debug;
@@ -57,6 +59,7 @@ export class StudentBar {
       this.waiting.textContent = t("room.waiting");
       return;
     }
+    if (!force && this.inPlace?.(state)) return;
     if (force || !showsState(state, location.pathname, location.search)) {
       location.replace(followUrl(state, this.data.lang));
     }

@@ -25,6 +25,7 @@ MLP_READY_JS = """() => { const d = window.__descenso;
     && d.drawnEpoch === d.run.epoch); }"""
 PATHS_JS = """() => window.__descenso.race.paths.map((p) => ({x: p.x, y: p.y}))"""
 ES = catalog("es")
+EN = catalog("en")
 
 
 def wait_for(page: Any, script: str, timeout: float = 30.0) -> Any:
@@ -141,7 +142,7 @@ def test_a_class_follows_the_teacher_and_sends_runs_back(browser: Any, problems:
     for student, choice in ((ana, 1), (bea, 1)):
         student.locator(f"[data-room=poll] [data-choice='{choice}']").click()
     wait_for(teacher, "() => document.querySelector('[data-room=bars]').textContent"
-                      ".includes('2 votos')")
+                      f".includes({ES['room.votes'].replace('{n}', '2')!r})")
 
     teacher.locator("[data-room=code]").scroll_into_view_if_needed()
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -166,3 +167,66 @@ def test_a_class_follows_the_teacher_and_sends_runs_back(browser: Any, problems:
     assert ana.evaluate("() => location.pathname") == "/surface"
     for page in (teacher, ana, bea):
         page.context.close()
+
+
+FRAME_JS = "document.getElementById('lesson-frame').contentWindow"
+LESSON_AT = """(step) => { const d = window.__descenso;
+  return Boolean(d && document.body.dataset.ready === 'true' && d.frameReady === step - 1
+    && new URLSearchParams(location.search).get('step') === String(step)); }"""
+FRAME_PATHS_JS = f"""() => {{ const d = {FRAME_JS}.__descenso;
+  return d && d.race && d.race.paths.length
+    ? JSON.stringify(d.race.paths.map((p) => p.x)) : null; }}"""
+
+
+def test_students_follow_the_teachers_lesson_step(browser: Any, problems: Any,
+                                                  server_url: str) -> None:
+    """The teacher on a lesson step: a student's page goes to that lesson and step, draws the
+    same instrument, moves with the teacher's "next" in place, and can explore on her own."""
+    lesson = "/lessons/gradient-descent"
+    teacher_context = browser.new_context(viewport={"width": 1280, "height": 720})
+    teacher_context.on("page", problems.watch)
+    teacher = teacher_context.new_page()
+    teacher.goto(f"{server_url}{lesson}?step=2&lang=en")
+    wait_for(teacher, "() => window.__descenso && window.__descenso.frameReady === 1")
+    teacher.locator("#btn-share").click()
+    teacher.locator("#btn-room").click()
+    wait_for(teacher, "() => document.body.dataset.room === 'teacher'")
+    wait_for(teacher, f"() => ({LESSON_AT})(2)")
+    code = teacher.locator("[data-room=code]").inner_text()
+
+    student_context = browser.new_context(viewport={"width": 1280, "height": 720})
+    student_context.on("page", problems.watch)
+    student = student_context.new_page()
+    student.goto(f"{server_url}/join/{code}?lang=en")
+    student.locator("#join-button").click()
+    student.wait_for_url(f"**{lesson}?step=2**", timeout=20_000)
+    wait_for(student, f"() => ({LESSON_AT})(2)")
+    assert student.evaluate("document.documentElement.lang") == "en"
+    # the same instrument: the student's frame draws the teacher's race from the room's stream
+    paths = wait_for(teacher, FRAME_PATHS_JS)
+    wait_for(student, f"() => ({FRAME_PATHS_JS})() === {paths!r}")
+    student.evaluate("() => { window.__stayed = true; }")
+
+    teacher.locator("#lesson-next").click()
+    wait_for(teacher, f"() => ({LESSON_AT})(3)")
+    wait_for(student, f"() => ({LESSON_AT})(3)")
+    assert student.evaluate("() => window.__stayed === true")  # moved in place, no reload
+    assert student.locator("[data-room=badge]").inner_text() == EN["room.following"]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    teacher.screenshot(path=str(SHOTS / "class-teacher-en.png"))
+    student.screenshot(path=str(SHOTS / "class-student-en.png"))
+
+    # she explores on her own: the teacher's "previous" no longer moves her
+    student.locator("[data-room=follow]").click()
+    assert student.locator("[data-room=badge]").inner_text() == EN["room.exploring"]
+    teacher.locator("#lesson-prev").click()
+    wait_for(teacher, f"() => ({LESSON_AT})(2)")
+    student.locator("[data-room=follow]").click()  # follow again: back to the teacher's step
+    wait_for(student, f"() => ({LESSON_AT})(2)")
+    assert student.locator("[data-room=badge]").inner_text() == EN["room.following"]
+    teacher_context.close()
+    student_context.close()
+    # the share menu asks a short link of the lesson page, which only instruments' pages have
+    # (a 422, answered on the menu with "the long link still works"): not the class's concern
+    left = [m for m in problems.messages if "/api/short" not in m]
+    assert left == [], "\n".join(left)

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  followUrl, leaderboard, readSession, runSummary, sharedQuery, showsState, streamPath, writeSession,
+  followUrl, isLessonState, leaderboard, readSession, runSummary, sharedQuery, showsState, streamPath, writeSession,
 } from "../../static/js/room_session.js";
 
 function memoryStorage() {
@@ -32,6 +32,18 @@ test("the shared link leaves out the viewer's language and modes", () => {
   assert.ok(showsState({ page: "surface", query: "f=beale" }, "/", "?lang=es&f=beale"));
   assert.ok(!showsState({ page: "mlp", query: "f=beale" }, "/surface", "?f=beale"));
   assert.ok(!showsState({ page: "surface", query: "f=beale" }, "/surface", "?f=booth"));
+});
+
+test("a lesson state takes a student to the lesson's step, in her language", () => {
+  const state = { page: "lesson", lesson: "gradient-descent", step: 2 };
+  assert.ok(isLessonState(state));
+  assert.ok(!isLessonState({ page: "lesson", lesson: "x", step: "2" }));
+  assert.equal(followUrl(state, "en"), "/lessons/gradient-descent?step=2&lang=en");
+  assert.equal(followUrl({ ...state, lesson: "../x?y" }, "es"), "/lessons/..%2Fx%3Fy?step=2&lang=es");
+  assert.ok(showsState(state, "/lessons/gradient-descent", "?lang=es&step=2&present=1"));
+  assert.ok(!showsState(state, "/lessons/gradient-descent", "?lang=es&step=3"));
+  assert.ok(!showsState(state, "/lessons/momentum", "?step=2"));
+  assert.ok(!showsState({ page: "surface", query: "" }, "/lessons/gradient-descent", "?step=2"));
 });
 
 test("streams: a following student reads the room's, the teacher's feeds it, the token never in a student's", () => {

@@ -39,4 +39,9 @@ fi
 export KERAS_BACKEND=torch
 echo "== ruff";  .venv/bin/ruff check app tests bench
 echo "== mypy";  .venv/bin/mypy
-echo "== pytest"; .venv/bin/pytest -q "$@"
+# Two workers (DESCENSO_TEST_WORKERS=N to change, 0 for one process), whole files per worker:
+# a file's module fixtures run once, each worker has its own live server and Chromium.
+WORKERS="${DESCENSO_TEST_WORKERS:-2}"
+XDIST=()
+if [ "$WORKERS" != "0" ]; then XDIST=(-n "$WORKERS" --dist loadfile); fi
+echo "== pytest"; .venv/bin/pytest -q "${XDIST[@]}" "$@"

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from app._resources import TEMPLATES_DIR
 from app.core.rooms import normalize_code as normalize_room_code
 from app.i18n import LANGUAGES, catalog, negotiate, translate
+from app.lessons import all_lessons
 from app.routes.errors import ERROR_RESPONSES, QUERY_JSON_ERROR_RESPONSES
 from app.schema.labs import ActivationLab, InitLab
 from app.schema.landscape import LandscapeView
@@ -58,6 +59,26 @@ def _lab(model: type[ActivationLab] | type[InitLab]) -> Callable[[Mapping[str, s
     def read(query: Mapping[str, str]) -> Any:
         return decode(model, dict(query), model(), ignore=VIEW_KEYS)[0]
     return read
+
+
+class LessonLink(BaseModel):
+    """A lesson page's link state: the step on screen (1-based)."""
+
+    step: int = Field(1, ge=1)
+
+
+class LessonsIndexLink(BaseModel):
+    """The lessons list's link has no state of its own (only view keys such as ``lang``)."""
+
+
+def _lesson(steps: int) -> Callable[[Mapping[str, str]], Any]:
+    """A lesson's link reader: a step past the end opens step 1, as the page does."""
+    def read(query: Mapping[str, str]) -> Any:
+        link = decode(LessonLink, {k: v for k, v in query.items() if k == "step"}, LessonLink())[0]
+        return link if link.step <= steps else LessonLink()
+    return read
+
+
 def _landscape_panel(query: Mapping[str, str]) -> list[tuple[str, str]]:
     """The landscape panel's keys, canonical (all of them), when the link carries any."""
     panel = {k: v for k, v in query.items() if k.startswith(PANEL_PREFIX)}
@@ -73,6 +94,9 @@ PAGE_LINKS: dict[str, PageLink] = {
     "/map": PageLink("/map", _resolved_optimizer(MapExperiment, MapExperiment)),
     "/activations": PageLink("/activations", _lab(ActivationLab)),
     "/init": PageLink("/init", _lab(InitLab)),
+    "/lessons": PageLink("/lessons", lambda query: LessonsIndexLink()),
+    **{f"/lessons/{lesson.id}": PageLink(f"/lessons/{lesson.id}", _lesson(len(lesson.steps)))
+       for lesson in all_lessons()},
 }
 
 

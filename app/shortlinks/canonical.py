@@ -53,8 +53,10 @@ def split_app_link(url: str, paths: Mapping[str, PageLink]) -> tuple[PageLink, s
         raise LinkError("only links to this app's pages are accepted")
     page = paths.get(parts.path)
     if page is None:
+        pages = sorted({path if path.count("/") < 2 else path.rsplit("/", 1)[0] + "/<id>"
+                        for path in paths})
         raise LinkError(f"{parts.path[:60]!r} is not a page of this app; use one of "
-                        f"{', '.join(sorted(set(paths)))}")
+                        f"{', '.join(pages)}")
     return page, parts.query
 
 

@@ -226,7 +226,4 @@ def test_students_follow_the_teachers_lesson_step(browser: Any, problems: Any,
     assert student.locator("[data-room=badge]").inner_text() == EN["room.following"]
     teacher_context.close()
     student_context.close()
-    # the share menu asks a short link of the lesson page, which only instruments' pages have
-    # (a 422, answered on the menu with "the long link still works"): not the class's concern
-    left = [m for m in problems.messages if "/api/short" not in m]
-    assert left == [], "\n".join(left)
+    assert problems.messages == [], "\n".join(problems.messages)

@@ -2,8 +2,9 @@
 the modules share (formulas from the grammar, valid experiments as JSON dicts).
 
 Every property here runs ``CI_SHARE`` of its listed example count by default (the whole
-directory in about a minute). ``scripts/fuzz.sh`` sets ``DESCENSO_FUZZ_EXAMPLES=N``: each cheap property then runs N
-examples and each costly one (a training, a whole race) ``weight * N``, never fewer than in CI.
+directory in about a minute and a half). ``scripts/fuzz.sh`` sets ``DESCENSO_FUZZ_EXAMPLES=N``:
+each cheap property then runs N examples and each costly one (a training, a whole race)
+``weight * N``, never fewer than the listed count.
 
 Each module reports what it generated (``fuzz <module>: <n> cases …``) on the terminal; with
 ``DESCENSO_FUZZ_REPORT=<file>`` the counts are also appended there as JSON lines, one per module.

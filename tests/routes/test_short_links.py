@@ -185,3 +185,23 @@ def test_a_short_mlp_link_keeps_the_landscape_panel(client):
     assert "ls.v=pca" in body["url"] and "ls.g=9" in body["url"] and "ls.s=1.0" in body["url"]
     plain = client.post("/api/short", json={"url": "/mlp?ep=12"}).json()
     assert "ls." not in plain["url"]
+
+
+def test_lesson_links_can_be_shortened_at_their_step(client):
+    """The share menu of a lesson page shortens the lesson at its step; a step past the end or
+    not a number opens step 1, as the page does; an unknown lesson is refused."""
+    from app.lessons import all_lessons
+
+    for lesson in all_lessons():
+        last = len(lesson.steps)
+        answer = shorten(client, f"/lessons/{lesson.id}?lang=es&step={last}")
+        assert answer["url"] == f"/lessons/{lesson.id}?step={last}&lang=es"
+        response = client.get(answer["short_url"], follow_redirects=False)
+        assert response.headers["location"] == answer["url"]
+        for bad in (last + 1, 0, "dos"):
+            assert shorten(client, f"/lessons/{lesson.id}?step={bad}")["url"] == (
+                f"/lessons/{lesson.id}?step=1")
+    assert shorten(client, "/lessons?lang=en")["url"] == "/lessons?lang=en"
+    response = client.post("/api/short", json={"url": "/lessons/nope?step=1"})
+    assert response.status_code == 422 and "/lessons/<id>" in response.text
+    assert client.get("/api/qr", params={"url": "/lessons/momentum?step=2"}).status_code == 200

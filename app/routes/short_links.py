@@ -64,7 +64,7 @@ def _lab(model: type[ActivationLab] | type[InitLab]) -> Callable[[Mapping[str, s
 class LessonLink(BaseModel):
     """A lesson page's link state: the step on screen (1-based)."""
 
-    step: int = Field(1, ge=1)
+    step: int = Field(default=1, ge=1)
 
 
 class LessonsIndexLink(BaseModel):

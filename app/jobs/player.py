@@ -5,7 +5,9 @@ worker thread (CPU-bound work never blocks the event loop), groups the frames du
 into one message (the browser draws at most once per animation frame) and hands messages to an
 async ``send`` as JSON text.
 Every message carries the generation token of the job it belongs to, so the page drops frames of
-a job it has already replaced.
+a job it has already replaced, and ``playing``: whether it was sent while the job plays (false for
+a step, a reset, a paused or instant load, and for the frame that ends the job), so a listener who
+only watches (a student following the teacher) can tell the play state from the latest message.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ class _Batch(Generic[F]):
 
 
 def _slice(source: Iterator[F], batch: _Batch[F], count: int, deadline: float | None,
-           encode: Encode[F], generation: int, reset: bool) -> None:
+           encode: Encode[F], generation: int, reset: bool, playing: bool) -> None:
     """One time slice on a worker: take up to ``count`` more frames; when the batch is complete
     (count reached, job finished, or ``deadline`` passed) encode it, so a message costs one
     trip to the pool in the common case."""
@@ -62,15 +64,16 @@ def _slice(source: Iterator[F], batch: _Batch[F], count: int, deadline: float | 
     complete = (len(batch.frames) >= count or batch.done
                 or (deadline is not None and time.perf_counter() >= deadline))
     if complete and batch.frames:
-        batch.text = _message(encode, batch.frames, generation, batch.done, reset)
+        batch.text = _message(encode, batch.frames, generation, batch.done, reset, playing)
 
 
 def _message(encode: Encode[F], frames: list[F], generation: int, done: bool,
-             reset: bool) -> str:
+             reset: bool, playing: bool = False) -> str:
     """The frames as one JSON text message (encoded off the event loop too)."""
     message = encode(frames, generation)
     message["done"] = done
     message["reset"] = reset
+    message["playing"] = playing and not done
     try:
         return json.dumps(message, allow_nan=False, separators=(",", ":"))
     except ValueError:  # a non-finite number slipped through: never NaN on screen
@@ -122,14 +125,14 @@ class Player(Generic[F]):
         elif mode == "pause":
             await self._emit(1)
         else:
-            await self._emit(1)
+            await self._emit(1, playing=True)
             await self.play()
 
     async def play(self) -> None:
         if self._frames is None or self.playing:
             return
         if self.done:
-            await self.reset()
+            await self._rewind(playing=True)
         self._task = asyncio.create_task(self._run())
 
     async def pause(self) -> None:
@@ -154,11 +157,15 @@ class Player(Generic[F]):
 
     async def reset(self) -> None:
         """Back to the first frame, paused."""
+        await self._rewind(playing=False)
+
+    async def _rewind(self, playing: bool) -> None:
+        """Back to the first frame (a message that says ``reset``), then paused or playing."""
         await self.pause()
         if self._factory is None:
             return
         self._frames, self.done = self._factory(), False
-        await self._emit(1, reset=True)
+        await self._emit(1, reset=True, playing=playing)
 
     def set_speed(self, speed: float) -> None:
         self.speed = speed
@@ -167,9 +174,11 @@ class Player(Generic[F]):
         await self.pause()
         self._frames = None
 
-    async def _emit(self, count: int, reset: bool = False, deadline: float | None = None) -> bool:
-        """Pull ``count`` frames off the event loop and send them as one message; with a
-        ``deadline``, stop taking slices when it passes (at least one slice is always taken)."""
+    async def _emit(self, count: int, reset: bool = False, deadline: float | None = None,
+                    playing: bool = False) -> bool:
+        """Pull ``count`` frames off the event loop and send them as one message (``playing``:
+        sent while the job plays); with a ``deadline``, stop taking slices when it passes (at
+        least one slice is always taken)."""
         self.emitted = 0
         async with self._lock:
             frames_iter, encode = self._frames, self._encode
@@ -179,7 +188,7 @@ class Player(Generic[F]):
             # short slices on the shared pool, each queued anew, so every client gets its turn
             while batch.text is None and not (batch.done and not batch.frames):
                 await run_cpu(_slice, frames_iter, batch, count, deadline, encode,
-                              self.generation, reset)
+                              self.generation, reset, playing)
             self.emitted = len(batch.frames)
             if frames_iter is not self._frames:
                 return False  # replaced while computing
@@ -214,7 +223,8 @@ class Player(Generic[F]):
             if count >= 1:
                 self._emitting = True
                 try:
-                    going = await self._emit(count, deadline=tick_start + TICK_BUDGET * self._tick)
+                    going = await self._emit(count, deadline=tick_start + TICK_BUDGET * self._tick,
+                                             playing=True)
                 finally:
                     self._emitting = False
                 owed = max(0.0, owed - self.emitted)

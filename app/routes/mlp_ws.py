@@ -3,7 +3,9 @@
 Same control messages as the surface stream (``start``, ``play``, ``pause``, ``step``,
 ``reset``, ``speed``; speed is in epochs per second). A ``start`` whose experiment differs from
 the running one only in the optimizer, the epoch count or display options continues training
-(``updated``); any other change starts a new training (``started``).
+(``updated``); any other change starts a new training (``started``, with the ``mode`` it was
+loaded in). Frames say ``playing`` like the surface's; a stream that feeds a class also sends
+``player`` messages (room_stream.py).
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ async def mlp_socket(websocket: WebSocket) -> None:
                               player.speed)
 
     await serve(websocket, player,
-                lambda command: _start(out, player, session, command), reset)
+                lambda command: _start(out, player, session, command), reset, out.announce)
 
 
 async def _start(out: Outbox, player: Player[TrainFrame],
@@ -84,7 +86,7 @@ async def _start(out: Outbox, player: Player[TrainFrame],
              "code": "ws.experiment", "params": {}}]})
         return
     session["training"] = training
-    await out.send_json({"type": "started", "gen": command.gen,
+    await out.send_json({"type": "started", "gen": command.gen, "mode": command.mode,
                                "task": training.data.task, "loss": training.loss_name,
                                "steps_per_epoch": training.steps_per_epoch,
                                "data": training.data_points(),

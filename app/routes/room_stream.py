@@ -7,6 +7,14 @@ The teacher's page opens its usual stream (``/ws/mlp`` or ``/ws/surface``) with
 opens ``WS /ws/room/{code}/stream`` and receives the stream since its last ``started`` at once,
 then every message as the teacher gets it: a room of 40 costs one training plus 40 sends. A
 student who explores on her own closes it and opens her own stream.
+
+A stream that feeds a room also tells its player's state after every command but ``speed``
+(``start``, ``play``, ``pause``, ``step``, ``reset``): ``{"type": "player", "gen": n,
+"playing": true|false}``, to the room and to the teacher's socket alike (her page ignores it).
+With ``started`` (which carries the load ``mode``: ``"play"``, ``"pause"`` or ``"instant"``)
+and each frame's ``playing`` (false on the frame that ends the job), a follower knows whether
+the teacher's player plays, from the latest message, even when it joins late (the replay keeps
+the start and the latest messages).
 """
 
 from __future__ import annotations
@@ -49,6 +57,16 @@ class Outbox:
     async def send_json(self, message: dict[str, Any]) -> None:
         await self.send_text(json.dumps(message, separators=(",", ":"), allow_nan=False),
                              kind=message.get("type"))
+
+    @property
+    def feeds_room(self) -> bool:
+        return self.store is not None and self.code is not None
+
+    async def announce(self, message: dict[str, Any]) -> None:
+        """A message for a class only (the player's state): sent, like the stream, to the
+        teacher's socket and the room when this stream feeds one; a lone page never gets it."""
+        if self.feeds_room:
+            await self.send_json(message)
 
 
 async def outbox_for(websocket: WebSocket) -> Outbox:

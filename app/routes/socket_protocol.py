@@ -123,10 +123,20 @@ async def close_for(websocket: WebSocket, error: ProtocolError) -> None:
 CLOSE_BUSY = 1013
 
 
+def player_message(player: Player[Any]) -> dict[str, Any]:
+    """The player's state as a stream tells it: ``{"type": "player", "gen": n, "playing": b}``."""
+    return {"type": "player", "gen": player.generation, "playing": player.playing}
+
+
 async def serve(websocket: WebSocket, player: Player[Any],
                 on_start: Callable[[StartMessage], Awaitable[None]],
-                on_reset: Callable[[], Awaitable[None]] | None = None) -> None:
-    """The control loop every stream shares: admission, commands, protocol errors, cleanup."""
+                on_reset: Callable[[], Awaitable[None]] | None = None,
+                announce: Callable[[dict[str, Any]], Awaitable[None]] | None = None) -> None:
+    """The control loop every stream shares: admission, commands, protocol errors, cleanup.
+
+    After every command but ``speed`` (``start``, ``play``, ``pause``, ``step``, ``reset``),
+    ``announce`` is handed the player's state (``player_message``): a stream that feeds a
+    class tells it to the followers, whose pages cannot see the teacher's buttons."""
     await websocket.accept()
     if not JOB_SLOTS.try_acquire():
         await websocket.send_json({"type": "busy", "message": "server busy, try again",
@@ -152,6 +162,8 @@ async def serve(websocket: WebSocket, player: Player[Any],
                 await (on_reset() if on_reset is not None else player.reset())
             elif isinstance(command, SpeedMessage):
                 player.set_speed(command.value)
+            if announce is not None and not isinstance(command, SpeedMessage):
+                await announce(player_message(player))
     except WebSocketDisconnect:
         pass
     finally:

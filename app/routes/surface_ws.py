@@ -3,7 +3,11 @@
 Client messages (JSON): ``{"type": "start", "gen": 3, "experiment": {...}, "mode": "instant" |
 "play" | "pause", "speed": 60}``, ``{"type": "play"}``, ``{"type": "pause"}``, ``{"type":
 "step", "count": 1}``, ``{"type": "reset"}``, ``{"type": "speed", "value": 120}``.
-Server messages: ``started``, ``frame`` (new points and losses of every run), ``error``.
+Server messages: ``started`` (with the ``mode`` the race was loaded in), ``frame`` (new points
+and losses of every run; ``done``, ``reset`` and ``playing``: whether it was sent while the race
+plays), ``error``; and, when the stream feeds a class (``?room=…&token=…``), ``player``
+(``{"type": "player", "gen": n, "playing": true|false}`` after every command but ``speed``, see
+room_stream.py).
 """
 
 from __future__ import annotations
@@ -50,7 +54,8 @@ async def surface_socket(websocket: WebSocket) -> None:
     With ``?room=CODE&token=…`` the room's followers receive the same messages."""
     out = await outbox_for(websocket)
     player: Player[RaceFrame] = Player(out.send_text)
-    await serve(websocket, player, lambda command: _start(out, player, command))
+    await serve(websocket, player, lambda command: _start(out, player, command),
+                announce=out.announce)
 
 
 async def _start(out: Outbox, player: Player[RaceFrame],
@@ -66,7 +71,7 @@ async def _start(out: Outbox, player: Player[RaceFrame],
         return
     start = start_point(experiment, surface)
     await out.send_json({
-        "type": "started", "gen": command.gen, "steps": experiment.steps,
+        "type": "started", "gen": command.gen, "mode": command.mode, "steps": experiment.steps,
         "start": start,
         "runs": [{"optimizer": r.optimizer, "enabled": r.enabled} for r in experiment.runs],
     })

@@ -11,6 +11,7 @@
 import { applyHidden } from "./classroom.js";
 import { h } from "./controls.js";
 import { DrawScheduler } from "./draw.js";
+import { followedPlaying } from "./followed_player.js";
 import { t } from "./i18n.js";
 import { LandscapePanel, landscapeTouched } from "./landscape.js";
 import { downloadScript } from "./mlp_code.js";
@@ -121,6 +122,11 @@ function receive(message) {
     showRunError(message.errors ?? []);
   } else if (message.type === "busy") {
     showRunError([{ message: t("mlp.busy") }]);
+  }
+  if (stream.following()) {
+    // a following student's player shows the teacher's state, told by her stream
+    run.playing = followedPlaying(message, run.playing);
+    if (message.type === "player") updatePlayer();
   }
 }
 

@@ -3,10 +3,12 @@
  * runs leave their start); every committed change after that re-runs it at once in "instant"
  * mode (a slider drag is debounced; a release is not) unless it is playing, "to the end" finishes
  * it instantly, the race cache reuses unchanged runs, frames
- * fill the race, and the player plays, pauses, steps and resets it. The timings of the last
+ * fill the race, and the player plays, pauses, steps and resets it (a following student's player
+ * shows the teacher's state, followed_player.js). The timings of the last
  * committed change (change → drawn) go to the debug handle for the tests and the benchmark.
  */
 
+import { followedPlaying } from "./followed_player.js";
 import { showPlayer } from "./player.js";
 import { Race, RaceCache } from "./race.js";
 import { readSession } from "./room_session.js";
@@ -78,8 +80,8 @@ export class SurfaceRunner {
 
   receive(message) {
     if (message.type === "started" && this.stream.following()) {
-      // a following student draws the teacher's new race from its first frame on
-      this.race = new Race({ gen: message.gen, mode: "play", previous: this.race });
+      // a following student draws the teacher's new race from its first frame on, in its mode
+      this.race = new Race({ gen: message.gen, mode: message.mode ?? "play", previous: this.race });
       this.debug.gen = message.gen;
     }
     const race = this.race;
@@ -99,6 +101,11 @@ export class SurfaceRunner {
       race.playing = false;
       this.on.errors(errors);
       this.showPlayer();
+    }
+    if (this.stream.following()) {
+      // the teacher's play state, told by her stream (her own page keeps its own)
+      race.playing = followedPlaying(message, race.playing);
+      if (message.type === "player") this.showPlayer();
     }
   }
 

@@ -29,7 +29,7 @@ def encode(batch: list[Frame], generation: int) -> dict[str, Any]:
 def test_player_message_replaces_non_finite_numbers():
     text = _message(encode, [Frame(1)], 3, done=False, reset=False)
     assert json.loads(text) == {"gen": 3, "steps": [1], "value": None, "done": False,
-                                "reset": False}
+                                "reset": False, "playing": False}
 
 
 def run(coro):
@@ -64,6 +64,34 @@ def test_player_instant_pause_step_reset_and_play():
     assert sent[3]["steps"] == [0] and sent[3]["reset"]
     played = [s for m in sent[4:] for s in m["steps"]]
     assert played == [1, 2, 3, 4, 5] and sent[-1]["done"]
+    # every frame says whether it was sent playing; the one that ends the job does not play on
+    assert [m["playing"] for m in sent[:4]] == [False] * 4
+    assert all(m["playing"] for m in sent[4:-1]) and not sent[-1]["playing"]
+
+
+def test_player_frames_of_a_playing_load_and_of_a_replay_say_playing():
+    async def scenario() -> list[dict[str, Any]]:
+        sent: list[dict[str, Any]] = []
+
+        async def send(text: str) -> None:
+            sent.append(json.loads(text))
+
+        player: Player[Frame] = Player(send, ticks_per_second=100)
+        await player.load(1, lambda: frames(3), encode, "play", 1000)
+        for _ in range(100):
+            if player.done:
+                break
+            await asyncio.sleep(0.01)
+        assert not player.playing
+        start = len(sent)
+        await player.play()  # finished: playing again starts over, playing from its first frame
+        assert player.playing
+        await player.close()
+        return sent[:1] + sent[start:start + 1]
+
+    first, replay = run(scenario())
+    assert first["steps"] == [0] and first["playing"]
+    assert replay["steps"] == [0] and replay["reset"] and replay["playing"]
 
 
 def test_player_new_job_replaces_the_playing_one():

@@ -106,7 +106,7 @@ def test_surface_races_are_followed_too(client):
 
 def until_player(ws) -> tuple[list[dict], dict]:
     """The messages up to the next ``player`` message, and that message."""
-    before = []
+    before: list[dict] = []
     while True:
         message = ws.receive_json()
         if message["type"] == "player":

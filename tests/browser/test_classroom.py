@@ -97,6 +97,12 @@ def test_a_class_follows_the_teacher_and_sends_runs_back(browser: Any, problems:
     bea = student_page(browser, problems, server_url, code, "Bea")
     wait_for(teacher, "() => document.querySelector('[data-room=students]').textContent === '2'")
     same_race(teacher, ana)
+    # the teacher's race waits paused at step 0: the students' players say the same
+    player = ("() => [document.getElementById('btn-play').getAttribute('aria-pressed'), "
+              "document.getElementById('step-readout').textContent].join('|')")
+    assert teacher.evaluate(player).startswith("false|")
+    for student in (ana, bea):
+        wait_for(student, f"() => ({player})() === {teacher.evaluate(player)!r}")
 
     # the teacher moves a slider: both students follow
     lr_slider(teacher, "sgd").fill("-2.5")

@@ -119,3 +119,22 @@ def test_a_tab_whose_panel_the_teacher_hid_goes_with_it(context, server_url):
     shown = page.evaluate("() => document.querySelector('[data-tab-panel].is-tab-shown')"
                           ".dataset.hideKey")
     assert shown == "histograms"
+
+
+MENU_REACHABLE = """() => { const s = document.querySelector('#lessons-menu > summary');
+  const r = s.getBoundingClientRect();
+  if (!(r.width > 0 && r.left >= 0 && r.right <= innerWidth && r.top >= 0)) return false;
+  const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  return hit !== null && s.contains(hit); }"""
+
+
+def test_the_lessons_menu_stays_in_view_on_a_projector(context, server_url):
+    """At 1280×720 in Spanish (the longest labels) the pages' links may scroll sideways, but the
+    lessons menu stays on screen, clickable, and its list opens unclipped."""
+    page = context.new_page()
+    page.set_viewport_size(PROJECTOR)
+    for path in ("/surface", "/mlp", "/map", "/activations", "/init", "/lessons/momentum"):
+        page.goto(f"{server_url}{path}?lang=es")
+        assert page.evaluate(MENU_REACHABLE), path
+    page.click("#lessons-menu > summary")
+    assert page.evaluate(ON_SCREEN, ".lessons-menu-all"), "the list's last entry"

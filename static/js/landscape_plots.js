@@ -7,6 +7,7 @@
 
 /* global Plotly */
 
+import { logAxis } from "./chart_scale.js";
 import { AXIS_FONT, FONT } from "./charts.js";
 import { decodeFloat32 } from "./grid.js";
 import { formatNumber, t } from "./i18n.js";
@@ -24,11 +25,20 @@ function axis(title, extra = {}) {
   };
 }
 
+/** A log y axis titled `title` with a few readable ticks fitted to `values` (chart_scale.js). */
+function logY(title, ...values) {
+  const scale = logAxis(values.flat(), 6);
+  const ticks = scale ? { range: scale.range, autorange: false, tickvals: scale.tickvals, ticktext: scale.ticktext } : {};
+  return axis(title, { type: "log", exponentformat: "power", ...ticks });
+}
+
 function layout(xTitle, yTitle, extra = {}) {
   return {
     margin: { l: 64, r: 16, t: 30, b: 50 }, font: { family: FONT, size: 14 },
     paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "#ffffff", showlegend: true,
-    legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom", font: { family: FONT, size: 14 } },
+    // two entries each: half the width apiece, so their place does not hang on measured text
+    // (a lesson's frame is scaled, and text measured there comes out short)
+    legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom", entrywidth: 0.5, entrywidthmode: "fraction", font: { family: FONT, size: 14 } },
     xaxis: axis(xTitle), yaxis: axis(yTitle), ...extra,
   };
 }
@@ -66,7 +76,7 @@ export function drawSlice(el, answer) {
     const line = { type: "scatter", mode: "lines", x: answer.alpha, y: rows[0], name: t("landscape.loss"),
       line: { color: BLUE, width: 2.5 } };
     const star = { ...trainedMarker(), y: [answer.center_loss], marker: { symbol: "star", size: 16, color: ORANGE } };
-    return Plotly.react(el, [line, star], layout("α", t("landscape.loss"), { yaxis: axis(t("landscape.loss"), { type: "log", exponentformat: "power" }) }), CONFIG);
+    return Plotly.react(el, [line, star], layout("α", t("landscape.loss"), { yaxis: logY(t("landscape.loss"), rows[0]) }), CONFIG);
   }
   return Plotly.react(el, [contour(answer, rows), trainedMarker()],
     layout("α", "β"), CONFIG);
@@ -105,7 +115,7 @@ export function drawHonesty(el, answer) {
     { type: "scatter", mode: "lines+markers", x, y: answer.plane_loss, name: t("landscape.plane_loss"), line: { color: ORANGE, width: 2, dash: "dot" }, marker: { size: 5 } },
   ];
   return Plotly.react(el, traces, layout(t("mlp.epoch"), t("landscape.loss"), {
-    yaxis: axis(t("landscape.loss"), { type: "log", exponentformat: "power" }) }), CONFIG);
+    yaxis: logY(t("landscape.loss"), answer.path_loss, answer.plane_loss) }), CONFIG);
 }
 
 /** L((1 − α) θ_a + α θ_b) with the two networks marked. */
@@ -118,7 +128,7 @@ export function drawInterpolation(el, answer, labels) {
       marker: { size: 11, color: [GREEN, ORANGE], line: { color: "#111827", width: 1 } } },
   ];
   return Plotly.react(el, traces, layout("α", t("landscape.loss"), {
-    yaxis: axis(t("landscape.loss"), { type: "log", exponentformat: "power" }), showlegend: false }), CONFIG);
+    yaxis: logY(t("landscape.loss"), answer.loss), showlegend: false }), CONFIG);
 }
 
 /** λ_max per epoch against the edge of stability 2/η. */
@@ -128,5 +138,5 @@ export function drawSharpness(el, answer) {
     { type: "scatter", mode: "lines", x: answer.epochs, y: answer.two_over_lr, name: t("landscape.two_over_lr"), line: { color: ORANGE, width: 2, dash: "dash" } },
   ];
   return Plotly.react(el, traces, layout(t("mlp.epoch"), t("landscape.sharpness_axis"), {
-    yaxis: axis(t("landscape.sharpness_axis"), { type: "log", exponentformat: "power" }) }), CONFIG);
+    yaxis: logY(t("landscape.sharpness_axis"), answer.lambda_max, answer.two_over_lr) }), CONFIG);
 }

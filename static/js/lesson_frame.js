@@ -99,6 +99,8 @@ export class LessonFrame {
     const panel = doc.querySelector('[data-hide-key="landscape"]');
     if (!panel) return;
     doc.querySelector(`[role=tab][aria-controls="${CSS.escape(panel.id)}"]`)?.click();
+    doc.documentElement.dataset.focus = "landscape"; // the panel fills the frame (landscape.css)
+    win.dispatchEvent(new win.Event("resize"));
     const compute = doc.getElementById("btn-landscape");
     if (compute && !compute.disabled) compute.click();
     // once drawn, the chart is brought into view within its panel

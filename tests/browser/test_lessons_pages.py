@@ -47,6 +47,11 @@ def test_every_step_opens_cleanly(page: Any, server_url: str, lesson: Lesson, la
                 f"[...document.querySelectorAll('[data-hide-key={json.dumps(key)}]')]"
                 ".every((el) => el.classList.contains('is-hidden-by-teacher'))")
             assert hidden, (lesson.id, index, key)
+        if "ls." in step.query:  # a landscape step: the panel fills the instrument's frame
+            wait_for(inner, "document.documentElement.dataset.focus === 'landscape'")
+            assert inner.evaluate(
+                "document.querySelector('.landscape-panel').getBoundingClientRect().width"
+                " >= innerWidth - 1"), (lesson.id, index)
         text = page.locator("#lesson-text").inner_text()
         first_word = re.sub(r"[*`\[\]]", "", step.text.get(lang).split()[0])
         assert first_word in text, (lesson.id, index, first_word)

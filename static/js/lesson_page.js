@@ -15,7 +15,7 @@ import { t } from "./i18n.js";
 import { $, bootPage, markReady } from "./page.js";
 import { isEmbedded, isPresenting, withModes } from "./present.js";
 import { wireClassLink } from "./lesson_class_link.js";
-import { registerLesson } from "./room.js";
+import { lessonStepShown, registerLesson } from "./room.js";
 
 const WATCH_MS = 120;
 
@@ -27,7 +27,10 @@ const { data, store, debug } = bootPage({
 const lesson = data.lesson;
 const total = lesson.steps.length;
 const frame = new LessonFrame($("#lesson-frame"), { onKey: frameKey });
-registerLesson({ id: lesson.id, step: () => shown + 1, follow });
+registerLesson({
+  id: lesson.id, step: () => shown + 1, follow,
+  instrument: () => (shown < 0 ? null : { page: lesson.steps[shown].page, loaded: frame.loaded }),
+});
 let shown = -1; // index of the step on screen
 let answer = null; // the chosen choice of the step's question
 let watcher = 0;
@@ -87,6 +90,7 @@ function show(index, query = null) {
   drawNav(index);
   $("#lesson-open").href = withModes(step.url, { embed: false, present: false });
   openInstrument(index);
+  lessonStepShown();
 }
 
 /** The step's instrument (at `frameQuery`, when the class's teacher changed it). */

@@ -34,10 +34,16 @@ export function roomLinkChanged(query) {
   active?.linkChanged(query);
 }
 
-/** The lesson player: `id`, `step()` (1-based, on screen) and `follow(step, frame)`, which
- * shows a step (and the instrument's link `frame`, or the step's own when null). */
+/** The lesson player: `id`, `step()` (1-based, on screen), `follow(step, frame)`, which
+ * shows a step (and the instrument's link `frame`, or the step's own when null), and
+ * `instrument()`: the step's `{page, loaded}` (a promise of the instrument's window). */
 export function registerLesson(player) {
   lessonPlayer = player;
+}
+
+/** Called by the lesson player once it shows a step (a student's "send my run" follows it). */
+export function lessonStepShown() {
+  active?.bar?.showSubmit();
 }
 
 const FRAME_MESSAGE = "descenso.frame"; // instrument → lesson page: its link changed
@@ -137,6 +143,7 @@ class StudentRoom {
       send: (message) => this.socket.send(message),
       follow: (on) => this.setFollowing(on),
       inPlace: (state) => this.followInPlace(state),
+      instrument: () => lessonPlayer?.instrument() ?? null,
       leave: () => { writeSession(null); this.socket.close(); location.href = `/?lang=${data.lang}`; },
     });
     this.loaded = sharedQuery(location.search);

@@ -127,7 +127,7 @@ export class TeacherPanel {
       const open = () => { if (typeof r.link === "string" && r.link.startsWith("/")) location.href = r.link; };
       return h("li", {},
         h("button", { type: "button", class: "room-row", onclick: open, "data-room": "open",
-          title: t("room.open_run") },
+          "data-link": typeof r.link === "string" ? r.link : "", title: t("room.open_run") },
           h("span", { class: "room-name" }, this.label(s)),
           h("span", {}, r.optimizer ? t(`optimizer.${r.optimizer}`) : ""),
           h("span", { class: "num" }, loss)));

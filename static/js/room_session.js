@@ -67,6 +67,16 @@ export function streamPath(path, session) {
   return path;
 }
 
+/** The pages whose run a student can send (the other labs draw no stream). */
+export const RUN_PAGES = ["surface", "mlp", "map"];
+
+/** The link of a lesson's instrument frame (`path` + `search`) for the teacher to open on the
+ * projector: the instrument's own page, in `lang`, without the frame's modes (embed, present). */
+export function frameRunLink(path, search, lang) {
+  const query = sharedQuery(search);
+  return `${path}?lang=${lang}${query ? `&${query}` : ""}`;
+}
+
 /** A student's run for the teacher: the link and the final numbers of the page's experiment. */
 export function runSummary(page, state, debug, link) {
   if (page === "mlp") {

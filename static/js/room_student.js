@@ -2,17 +2,20 @@
  * A student's class bar: whether she follows the teacher ("following") or explores on her own,
  * the button to switch, her optional display name and "send my run", and the teacher's poll.
  * While she follows, each state of the teacher brings her page to the teacher's page and link
- * (on the teacher's lesson, the player moves to the teacher's step in place).
+ * (on the teacher's lesson, the player moves to the teacher's step in place). On a lesson, "send
+ * my run" sends the run of the step's instrument (its frame, same origin), or is disabled with a
+ * hint when the step's lab has no run (/activations, /init).
  */
 
 import { h } from "./controls.js";
 import { t } from "./i18n.js";
-import { followUrl, runSummary, showsState, writeSession } from "./room_session.js";
+import { RUN_PAGES, followUrl, frameRunLink, runSummary, showsState, writeSession } from "./room_session.js";
 import { toast } from "./ui.js";
 
 export class StudentBar {
-  constructor(session, data, store, debug, { send, follow, inPlace, leave }) {
+  constructor(session, data, store, debug, { send, follow, inPlace, leave, instrument }) {
     this.session = session;
+    this.instrument = instrument; // () => the lesson step's {page, loaded: promise of its window}, or null
     this.inPlace = inPlace; // (state) => whether the page followed it without reloading
     this.data = data;
     this.store = store;
@@ -30,19 +33,33 @@ export class StudentBar {
       writeSession(this.session);
     });
     const submit = h("button", { type: "button", class: "button button-primary", "data-room": "submit",
-      onclick: () => this.submit() }, t("room.send_run"));
+      "aria-describedby": "room-no-run", onclick: () => this.submit() }, t("room.send_run"));
+    this.submitButton = submit;
+    this.noRun = h("span", { class: "hint room-no-run", id: "room-no-run", "data-room": "no-run", hidden: true },
+      t("room.no_run"));
     this.pollBox = h("div", { class: "room-student-poll", "data-room": "poll", hidden: true });
     this.waiting = h("p", { class: "room-waiting", role: "status" });
     this.root = h("aside", { class: "room-bar", id: "room-bar", "aria-label": t("room.bar_title") },
       h("span", { class: "room-label" }, t("room.class_code", { code: session.code })),
       this.badge, this.toggleButton, this.name, submit,
       h("button", { type: "button", class: "button button-quiet", onclick: leave }, t("room.leave")),
+      this.noRun,
       this.pollBox, this.waiting);
     document.body.append(this.root);
     document.body.classList.add("room-bar-open");
-    this.canSubmit = ["surface", "mlp", "map"].includes(data.page);
-    submit.hidden = !this.canSubmit;
+    submit.hidden = !RUN_PAGES.includes(data.page) && data.page !== "lesson";
     this.showFollowing();
+    this.showSubmit();
+  }
+
+  /** On a lesson: the button only when the step's instrument has a run to send. */
+  showSubmit() {
+    if (this.data.page !== "lesson") return;
+    const page = this.instrument?.()?.page;
+    const can = RUN_PAGES.includes(page);
+    this.submitButton.disabled = !can;
+    this.submitButton.title = can ? "" : t("room.no_run");
+    this.noRun.hidden = can || !page;
   }
 
   showFollowing() {
@@ -97,9 +114,25 @@ export class StudentBar {
     this.pollBox.hidden = false;
   }
 
-  submit() {
-    const link = location.pathname + location.search;
-    const result = runSummary(this.data.page, this.store?.state, this.debug, link);
+  /** The run on this page, or on a lesson the run of the step's instrument: `{page, state,
+   * debug, link}`, or null when there is none. */
+  async run() {
+    if (this.data.page !== "lesson") {
+      return { page: this.data.page, state: this.store?.state, debug: this.debug, link: location.pathname + location.search };
+    }
+    const instrument = this.instrument?.();
+    if (!instrument || !RUN_PAGES.includes(instrument.page)) return null;
+    const win = await instrument.loaded?.catch(() => null);
+    const debug = win?.__descenso;
+    if (!debug) return null;
+    const link = frameRunLink(win.location.pathname, win.location.search, this.data.lang);
+    return { page: instrument.page, state: debug.state, debug, link };
+  }
+
+  async submit() {
+    const run = await this.run();
+    if (!run) return;
+    const result = runSummary(run.page, run.state, run.debug, run.link);
     const name = this.name.value.trim();
     if (this.send({ type: "submit", result, ...(name ? { name } : {}) })) toast(t("room.sent"));
     else toast(t("room.offline"));

@@ -195,7 +195,8 @@ FRAME_PATHS_JS = f"""() => {{ const d = {FRAME_JS}.__descenso;
 def test_students_follow_the_teachers_lesson_step(browser: Any, problems: Any,
                                                   server_url: str) -> None:
     """The teacher on a lesson step: a student's page goes to that lesson and step, draws the
-    same instrument, moves with the teacher's "next" in place, and can explore on her own."""
+    same instrument, moves with the teacher's "next" in place, explores on her own and sends the
+    run of the step's instrument."""
     lesson = "/lessons/gradient-descent"
     teacher_context = browser.new_context(viewport={"width": 1280, "height": 720})
     teacher_context.on("page", problems.watch)
@@ -232,6 +233,13 @@ def test_students_follow_the_teachers_lesson_step(browser: Any, problems: Any,
     # she explores on her own: the teacher's "previous" no longer moves her
     student.locator("[data-room=follow]").click()
     assert student.locator("[data-room=badge]").inner_text() == EN["room.exploring"]
+    # she sends the run of the step's instrument: the teacher's panel counts it, and opening it
+    # opens the instrument's own page (no frame modes)
+    student.locator("[data-room=submit]").click()
+    wait_for(teacher, "() => document.querySelectorAll('[data-room=open]').length === 1")
+    link = teacher.locator("[data-room=open]").get_attribute("data-link") or ""
+    assert link.startswith("/surface?lang=en&") and "r0.lr=0.01" in link, link
+    assert "embed" not in link and "present" not in link
     teacher.locator("#lesson-prev").click()
     wait_for(teacher, f"() => ({LESSON_AT})(2)")
     student.locator("[data-room=follow]").click()  # follow again: back to the teacher's step

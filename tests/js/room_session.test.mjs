@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  followUrl, isLessonState, leaderboard, readSession, runSummary, sharedQuery, showsState, streamPath, writeSession,
+  followUrl, frameRunLink, isLessonState, leaderboard, readSession, runSummary, sharedQuery, showsState, streamPath, writeSession,
 } from "../../static/js/room_session.js";
 
 function memoryStorage() {
@@ -73,4 +73,10 @@ test("the leaderboard ranks by final loss, runs without one last", () => {
   const rows = leaderboard([{ id: 1, result: {} }, { id: 2, result: { final_loss: 0.3 } },
     { id: 3, result: { final_loss: 0.1 } }]);
   assert.deepEqual(rows.map((r) => r.id), [3, 2, 1]);
+});
+
+test("a lesson's instrument sends its own page's link, without the frame's modes", () => {
+  assert.equal(frameRunLink("/surface", "?lang=en&f=quadratic&r0.lr=0.01&embed=1&present=1", "es"),
+    "/surface?lang=es&f=quadratic&r0.lr=0.01");
+  assert.equal(frameRunLink("/mlp", "?embed=1", "en"), "/mlp?lang=en");
 });

@@ -28,14 +28,17 @@ def _names(controls: list[dict[str, Any]], out: set[str]) -> set[str]:
     return out
 
 
+def served_control_names(served: dict[str, Any]) -> frozenset[str]:
+    """The controls a served page schema (``GET /api/schema/{page}``) names: its fields, nested
+    ones included, and, on the pages that race optimizers, the optimizers (each run's card)."""
+    names = _names(served["experiment"], set()) | _names(served.get("view", []), set())
+    return frozenset(names | set(served.get("optimizers", {})))
+
+
 @cache
 def control_names(page: Page) -> frozenset[str]:
-    """What a step may highlight or hide on ``page``: the served schema's field names and, on
-    the pages that race optimizers, the optimizers' names (each run's card)."""
-    served = SCHEMAS[page]().model_dump(mode="json")
-    names = _names(served["experiment"], set()) | _names(served.get("view", []), set())
-    names |= set(served.get("optimizers", {}))
-    return frozenset(names)
+    """What a step may highlight or hide on ``page``: the names its served schema has."""
+    return served_control_names(SCHEMAS[page]().model_dump(mode="json"))
 
 
 def check_controls(lesson_id: str, index: int, step: Step) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from app.i18n import translate
 from app.lessons.links import read_step, step_query, step_url
-from app.lessons.model import CompareGoal, DivergeGoal, Lesson, Step
+from app.lessons.model import CompareGoal, DivergeGoal, Goal, Lesson, Step
 from app.schema.mlp_experiment import MlpExperiment
 from app.schema.surface_experiment import SurfaceExperiment, SurfaceView
 
@@ -62,6 +62,13 @@ def goal_label(step: Step, lang: str) -> str:
         run=run_name(goal.run))
 
 
+def goal_rule(goal: Goal) -> dict[str, Any]:
+    """What the player judges a goal by (static/js/lesson_goals.js), every field present."""
+    return {"kind": goal.kind, "run": goal.run, "metric": getattr(goal, "metric", None),
+            "op": getattr(goal, "op", None), "value": getattr(goal, "value", None),
+            "other": getattr(goal, "other", None)}
+
+
 def step_view(step: Step, lang: str) -> dict[str, Any]:
     """One step in ``lang``: the shape of ``GET /api/lessons/{id}``'s steps."""
     question = None if step.question is None else {
@@ -71,9 +78,7 @@ def step_view(step: Step, lang: str) -> dict[str, Any]:
     goal = None
     if step.goal is not None:
         g = step.goal
-        goal = {"kind": g.kind, "run": g.run, "metric": getattr(g, "metric", None),
-                "op": getattr(g, "op", None), "value": getattr(g, "value", None),
-                "other": getattr(g, "other", None), "label": goal_label(step, lang),
+        goal = {**goal_rule(g), "label": goal_label(step, lang),
                 "met": g.met.get(lang), "missed": g.missed.get(lang)}
     return {"text": step.text.get(lang), "page": step.page, "url": step_url(step, lang),
             "highlight": list(step.highlight), "hide": list(step.hide), "question": question,

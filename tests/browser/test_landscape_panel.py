@@ -11,6 +11,7 @@ from urllib.parse import urljoin
 
 import pytest
 
+from app.schema.landscape import LandscapeView
 from tests.browser.helpers import catalog, query_dict, wait_for
 
 pytestmark = pytest.mark.browser
@@ -99,7 +100,8 @@ def test_the_panel_state_is_in_the_link_and_a_change_marks_the_result_stale(
     compute(page, "slice")
     page.locator("[data-field=ls-bias] select").select_option("normalize")
     link = query_dict(page)
-    assert link["ls.b"] == "normalize" and link["ls.v"] == "slice" and link["ls.g"] == "51"
+    assert link["ls.b"] == "normalize" and link["ls.v"] == "slice"
+    assert link["ls.g"] == str(LandscapeView().grid)
     assert page.evaluate("() => document.querySelector('#landscape-body')"
                          ".classList.contains('is-stale')")
     reopened = open_panel(context, f"{server_url}/mlp?lang=es&{SMALL}&ls.v=pca&ls.g=9&ls.s=0.5",
@@ -113,7 +115,7 @@ def test_the_panel_state_is_in_the_link_and_a_change_marks_the_result_stale(
 
 def test_a_bad_panel_link_opens_defaults_with_a_notice(context: Any, server_url: str) -> None:
     page = open_panel(context, f"{server_url}/mlp?lang=es&{SMALL}&ls.g=50", PROJECTOR)
-    assert page.evaluate("() => window.__descenso.state.landscape.grid") == 51
+    assert page.evaluate("() => window.__descenso.state.landscape.grid") == LandscapeView().grid
     assert "ls.g" in page.locator("#notices").inner_text()
 
 

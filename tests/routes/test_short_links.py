@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from fastapi import FastAPI
@@ -13,6 +14,8 @@ from fastapi.testclient import TestClient
 from app.main import create_app
 from app.routes import pages
 from app.routes.short_links import PAGE_LINKS
+from app.schema.landscape import LandscapeView
+from app.schema.url_codec import encode
 from app.settings import Settings, get_settings
 from app.shortlinks.canonical import read_experiment
 
@@ -182,7 +185,9 @@ def test_qr_of_a_link_too_long_for_a_symbol_is_422(client):
 
 def test_a_short_mlp_link_keeps_the_landscape_panel(client):
     body = client.post("/api/short", json={"url": "/mlp?ls.v=pca&ls.g=9&ep=12"}).json()
-    assert "ls.v=pca" in body["url"] and "ls.g=9" in body["url"] and "ls.s=1.0" in body["url"]
+    panel = [(key, value) for key, value in parse_qsl(urlsplit(body["url"]).query)
+             if key.startswith("ls.")]
+    assert sorted(panel) == sorted(encode(LandscapeView(view="pca", grid=9)))  # the rest: defaults
     plain = client.post("/api/short", json={"url": "/mlp?ep=12"}).json()
     assert "ls." not in plain["url"]
 

@@ -215,7 +215,9 @@ export class RunChips {
       chip.addEventListener("click", () => (this.open === i ? this.close() : this.show(i)));
       return chip;
     });
-    this.container.replaceChildren(...chips.filter(Boolean), ...this.tail);
+    // the chips change, the Tune button stays put (moving it would drop its focus)
+    for (const old of this.container.querySelectorAll(".run-chip")) old.remove();
+    this.container.prepend(...chips.filter(Boolean));
     if (this.open >= 0) this.show(this.open); // the cards were rebuilt: keep the same one open
   }
 
@@ -242,11 +244,16 @@ export class RunChips {
     this.aside.dataset.overlay = "results";
   }
 
+  /** Close the overlay; focus inside it goes back to what opened it (a chip, or Tune). */
   close() {
     if (!this.aside.classList.contains("is-overlay")) return;
+    const opener = this.aside.dataset.overlay === "results" ? this.tail[0]
+      : this.container.querySelector(`.run-chip[data-run="${this.open}"]`);
+    const inside = this.aside.contains(document.activeElement);
     this.open = -1;
     this.aside.classList.remove("is-overlay");
     delete this.aside.dataset.overlay;
+    if (inside) opener?.focus({ preventScroll: true });
     for (const chip of this.container.querySelectorAll(".run-chip")) chip.setAttribute("aria-expanded", "false");
   }
 }

@@ -115,9 +115,12 @@ export class Tuner {
     this.onShow();
   }
 
+  /** Close the results; focus inside them goes back to the Tune button in view. */
   hide() {
-    this.box.hidden = true;
+    const focused = this.box.contains(document.activeElement);
     this.onHide();
+    this.box.hidden = true;
+    if (focused) this.buttons.find((b) => b.offsetParent !== null)?.focus({ preventScroll: true });
   }
 
   apply() {

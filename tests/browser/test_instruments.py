@@ -266,3 +266,4 @@ def test_tune_applies_the_rates_and_marks_the_cards(page: Any, server_url: str) 
     wait_for(page, "() => document.querySelectorAll('.run-chip .tuned-badge').length === "
                    f"{len(tuned)}")
     assert query_dict(page)["tuned"] == ",".join(map(str, tuned))
+    assert page.evaluate("() => document.activeElement.id") == "btn-tune-present"

@@ -8,7 +8,7 @@ twice.
 from __future__ import annotations
 
 import types
-from typing import Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import annotated_types as at
 from pydantic import BaseModel
@@ -20,6 +20,8 @@ from app.schema.url_codec import list_model_type, model_type
 
 def _kind(annotation: Any) -> tuple[str, list[Any] | None]:
     origin = get_origin(annotation)
+    if origin is Annotated:  # a bounded item of a list: list[Annotated[int, Field(ge=0)]]
+        return _kind(get_args(annotation)[0])
     if origin in (Union, types.UnionType):
         args = [a for a in get_args(annotation) if a is not type(None)]
         return _kind(args[0]) if len(args) == 1 else ("any", None)

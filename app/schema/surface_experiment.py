@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from app.core.formula import FormulaError, parse_formula
@@ -130,6 +130,14 @@ class SurfaceView(BaseModel):
                               description="the update the anatomy panel shows")
     ghost: bool = param(False, url="gh", control="none",
                         description="draw the path without bias correction (not Keras)")
+    tuned: list[Annotated[int, Field(ge=0, lt=MAX_RUNS)]] = param(
+        list, url="tuned", max_length=MAX_RUNS, control="none",
+        description="the runs whose learning rate is the one Tune chose (indices)")
+
+    @field_validator("tuned")
+    @classmethod
+    def _sorted_once(cls, value: list[int]) -> list[int]:
+        return sorted(set(value))
 
 
 PAGE_LEARNING_RATES: Mapping[str, float] = MappingProxyType(

@@ -180,19 +180,22 @@ export function buildTabs(box) {
 
 /**
  * One chip per run (colour, name, η) in `container`; a click opens that run's card (the
- * `index`-th child of `cards`) over the page, inside `aside`. `styles()` gives the runs'
+ * `index`-th child of `cards`) over the page, inside `aside` (which can also open over the page
+ * with no card: the Tune results, `overlayResults()`). What the template put in `container`
+ * (the Tune button) stays after the chips. `styles()` gives the runs'
  * {label, color, dash, enabled}; `runs()` the runs; `hidden()` the names a classroom link hides.
  */
 export class RunChips {
   constructor({ container, aside, cards, styles, runs, hidden }) {
     Object.assign(this, { container, aside, cards, styles, runs, hidden });
+    this.tail = [...container.children];
     this.open = -1;
     const close = h("button", { type: "button", class: "icon-button overlay-close", "aria-label": t("overlay.close"), title: t("overlay.close") }, "×");
     close.addEventListener("click", () => this.close());
     aside.prepend(close);
     document.addEventListener("keydown", (event) => { if (event.key === "Escape") this.close(); });
     document.addEventListener("pointerdown", (event) => {
-      if (this.open >= 0 && !aside.contains(event.target) && !container.contains(event.target)) this.close();
+      if (aside.classList.contains("is-overlay") && !aside.contains(event.target) && !container.contains(event.target)) this.close();
     });
   }
 
@@ -212,7 +215,9 @@ export class RunChips {
       chip.addEventListener("click", () => (this.open === i ? this.close() : this.show(i)));
       return chip;
     });
-    this.container.replaceChildren(...chips.filter(Boolean));
+    // the chips change, the Tune button stays put (moving it would drop its focus)
+    for (const old of this.container.querySelectorAll(".run-chip")) old.remove();
+    this.container.prepend(...chips.filter(Boolean));
     if (this.open >= 0) this.show(this.open); // the cards were rebuilt: keep the same one open
   }
 
@@ -225,14 +230,30 @@ export class RunChips {
     this.open = index;
     [...this.cards.children].forEach((el, i) => el.classList.toggle("is-focused", i === index));
     this.aside.classList.add("is-overlay");
-    for (const chip of this.container.children) chip.setAttribute("aria-expanded", String(Number(chip.dataset.run) === index));
+    this.aside.dataset.overlay = "card";
+    for (const chip of this.container.querySelectorAll(".run-chip")) chip.setAttribute("aria-expanded", String(Number(chip.dataset.run) === index));
     if (!card.contains(document.activeElement)) card.querySelector("input, button, select")?.focus({ preventScroll: true });
   }
 
+  /** The aside over the page with no card: what it shows besides them (the Tune results). */
+  overlayResults() {
+    this.open = -1;
+    [...this.cards.children].forEach((el) => el.classList.remove("is-focused"));
+    for (const chip of this.container.querySelectorAll(".run-chip")) chip.setAttribute("aria-expanded", "false");
+    this.aside.classList.add("is-overlay");
+    this.aside.dataset.overlay = "results";
+  }
+
+  /** Close the overlay; focus inside it goes back to what opened it (a chip, or Tune). */
   close() {
-    if (this.open < 0) return;
+    if (!this.aside.classList.contains("is-overlay")) return;
+    const opener = this.aside.dataset.overlay === "results" ? this.tail[0]
+      : this.container.querySelector(`.run-chip[data-run="${this.open}"]`);
+    const inside = this.aside.contains(document.activeElement);
     this.open = -1;
     this.aside.classList.remove("is-overlay");
-    for (const chip of this.container.children) chip.setAttribute("aria-expanded", "false");
+    delete this.aside.dataset.overlay;
+    if (inside) opener?.focus({ preventScroll: true });
+    for (const chip of this.container.querySelectorAll(".run-chip")) chip.setAttribute("aria-expanded", "false");
   }
 }

@@ -13,7 +13,7 @@ import { GridLoader } from "./grid.js";
 import { formatNumber, t } from "./i18n.js";
 import { $, bootPage, markReady, showErrorBanner, wireClassroom } from "./page.js";
 import { bindPlayer } from "./player.js";
-import { RunChips } from "./present.js";
+import { isPresenting, RunChips } from "./present.js";
 import { buildRaceControls } from "./race_controls.js";
 import { clone, fieldByName, pageQuery } from "./state.js";
 import { refreshCharts, ScheduleMarks } from "./schedule_chart.js";
@@ -71,9 +71,13 @@ const scheduleMarks = new ScheduleMarks(
   () => cards.styles().flatMap((style, i) => (style.enabled && state.experiment.runs[i].schedule.name === "piecewise"
     ? [{ request: scheduleRequest(state.experiment, i, schema), color: style.color }] : [])),
   (marks) => { loss.setMarks(marks); draws.queue(); });
+// Presentation mode hides the cards' column: its Tune button follows the chips, and the
+// results open over the page as a chip's card does.
 const tuner = new Tuner({
-  store, button: $("#btn-tune"), box: $("#tune-results"), cards: $("#cards"), chips: $("#chips"),
+  store, buttons: [$("#btn-tune"), $("#btn-tune-present")], box: $("#tune-results"), cards: $("#cards"), chips: $("#chips"),
   styles: () => cards.styles(), onError: (title, errors) => showErrorBanner($("#race-error"), title, errors),
+  onShow: () => { if (isPresenting()) { chips.overlayResults(); $("#btn-tune-apply").focus({ preventScroll: true }); } },
+  onHide: () => chips.close(),
 });
 store.subscribe(() => { refreshCharts(); scheduleMarks.update(); });
 Object.assign(debug, { anatomy, tuner });
@@ -215,6 +219,7 @@ async function main() {
   cards.build();
   chips.render();
   anatomy.decorateCards();
+  tuner.mark();
   scheduleMarks.update();
   buildClassroom();
   applyHidden(document, state.view.hide);

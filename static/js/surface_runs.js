@@ -50,7 +50,8 @@ export function scheduleRequest(experiment, i, schema) {
 /**
  * The cards column and the "add optimizer" menu (its options: the schema's optimizer names).
  * Patches go through `store`: `{experiment: {runs}}` with meta `{runs: true}` when the list
- * of runs changes (the cards and the classroom dialog are rebuilt), else `{commit}`.
+ * of runs changes (the cards and the classroom dialog are rebuilt; `removed`: the index of a
+ * run taken out, so marks by index can follow), else `{commit}`.
  */
 export class RunCards {
   constructor({ store, schema, container, addMenu }) {
@@ -79,8 +80,8 @@ export class RunCards {
       hidden.has(this.runs()[i].optimizer) ? { ...style, enabled: false, hidden: true } : style));
   }
 
-  setRuns(runs) {
-    this.store.patch({ experiment: { runs } }, { commit: true, runs: true });
+  setRuns(runs, meta = {}) {
+    this.store.patch({ experiment: { runs } }, { commit: true, runs: true, ...meta });
   }
 
   toggle(i) {
@@ -97,7 +98,7 @@ export class RunCards {
       getRun: () => this.runs()[i],
       scheduleRequest: () => scheduleRequest(this.store.state.experiment, i, this.schema),
       canRemove: runs.length > 1,
-      onRemove: () => this.setRuns(this.runs().filter((__, k) => k !== i)),
+      onRemove: () => this.setRuns(this.runs().filter((__, k) => k !== i), { removed: i }),
       onChange: (patch, commit) => {
         const next = this.runs().map((run, k) => (k === i ? { ...run, ...patch } : run));
         this.store.patch({ experiment: { runs: next } }, { commit, redraw: "enabled" in patch });

@@ -2,7 +2,12 @@
  * Fair races on the surface page: "Tune η" asks POST /api/surface/tune for each enabled run's
  * best learning rate (one vectorized sweep per run on the server), lists them, and "apply all"
  * sets them through the store (so the link changes). A card or chip whose rate is still the
- * tuned one carries a "tuned" badge; moving its η removes it.
+ * tuned one carries a "tuned" badge; moving its η or changing its optimizer removes it.
+ *
+ * The link keeps the marks: the view key `tuned` (declared in SurfaceView) lists the runs whose
+ * η is still the tuned one. The page writes it from its own marks only (after "apply all",
+ * and without a run as soon as that run's η or optimizer changes), so a link the page wrote
+ * is true; reloaded, each listed run is taken as tuned at the η the link gives it.
  */
 
 import { h } from "./controls.js";
@@ -18,6 +23,17 @@ export function tunedIndices(runs, tuned) {
   return out;
 }
 
+/** The marks a link's `tuned` indices stand for: each listed run at its present η. Pure. */
+export function tunedFromLink(runs, indices) {
+  return new Map((indices ?? []).filter((i) => i < runs.length)
+    .map((i) => [i, { optimizer: runs[i].optimizer, learning_rate: runs[i].learning_rate }]));
+}
+
+/** The marks after run `removed` left the list: those after it move up one. Pure. */
+export function withoutRun(tuned, removed) {
+  return new Map([...tuned].filter(([i]) => i !== removed).map(([i, entry]) => [i > removed ? i - 1 : i, entry]));
+}
+
 /** Runs with the tuned rates of `results` (status "tuned"), others unchanged. Pure. */
 export function applyRates(runs, results) {
   return runs.map((run, i) => (results[i]?.status === "tuned" && results[i].optimizer === run.optimizer
@@ -25,21 +41,34 @@ export function applyRates(runs, results) {
 }
 
 export class Tuner {
-  /** `button`: the Tune button; `box`: where the results go; `cards`, `chips`: the containers. */
-  constructor({ store, button, box, cards, chips, styles, onError }) {
-    Object.assign(this, { store, button, box, cards, chips, styles, onError });
-    this.tuned = new Map(); // run index → {optimizer, learning_rate} applied
+  /**
+   * `buttons`: the Tune buttons (the cards' column and presentation mode's chips row); `box`:
+   * where the results go; `cards`, `chips`: the containers; `onShow()`/`onHide()`: after the
+   * results box opens or closes (presentation mode lays it over the page).
+   */
+  constructor({ store, buttons, box, cards, chips, styles, onError, onShow = () => {}, onHide = () => {} }) {
+    Object.assign(this, { store, buttons, box, cards, chips, styles, onError, onShow, onHide });
+    const { experiment, view } = store.state;
+    this.tuned = tunedFromLink(experiment.runs, view.tuned); // run index → {optimizer, learning_rate}
+    view.tuned = [...this.tuned.keys()]; // before the page writes its link: indices past the runs go
     this.results = null;
-    button.title = t("tune.title");
-    button.addEventListener("click", () => this.tune());
-    store.subscribe(() => this.mark());
+    for (const button of buttons) {
+      button.title = t("tune.title");
+      button.addEventListener("click", () => this.tune());
+    }
+    store.subscribe((changes, meta) => {
+      if (meta.removed !== undefined) this.tuned = withoutRun(this.tuned, meta.removed);
+      this.mark();
+    });
   }
 
   async tune() {
     const experiment = this.store.state.experiment;
-    this.button.disabled = true;
-    this.button.dataset.label = this.button.textContent;
-    this.button.textContent = t("tune.running");
+    for (const button of this.buttons) {
+      button.disabled = true;
+      button.dataset.label ??= button.textContent;
+      button.textContent = t("tune.running");
+    }
     try {
       const response = await fetch("/api/surface/tune", {
         method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(experiment),
@@ -52,8 +81,10 @@ export class Tuner {
       this.results = { runs: data.runs, experiment: JSON.stringify(experiment) };
       this.show();
     } finally {
-      this.button.disabled = false;
-      this.button.textContent = this.button.dataset.label;
+      for (const button of this.buttons) {
+        button.disabled = false;
+        button.textContent = button.dataset.label;
+      }
     }
   }
 
@@ -81,10 +112,15 @@ export class Tuner {
       h("p", { class: "hint" }, t("tune.note")), apply);
     this.box.hidden = false;
     this.box.scrollIntoView?.({ block: "nearest" });
+    this.onShow();
   }
 
+  /** Close the results; focus inside them goes back to the Tune button in view. */
   hide() {
+    const focused = this.box.contains(document.activeElement);
+    this.onHide();
     this.box.hidden = true;
+    if (focused) this.buttons.find((b) => b.offsetParent !== null)?.focus({ preventScroll: true });
   }
 
   apply() {
@@ -93,12 +129,20 @@ export class Tuner {
     this.tuned = new Map();
     results.forEach((r, i) => { if (r.status === "tuned") this.tuned.set(i, { optimizer: r.optimizer, learning_rate: r.learning_rate }); });
     this.hide();
-    this.store.patch({ experiment: { runs } }, { commit: true, runs: true });
+    const tuned = tunedIndices(runs, this.tuned);
+    this.store.patch({ experiment: { runs }, view: { tuned } }, { commit: true, runs: true });
   }
 
-  /** Badge the cards and chips whose η is still the tuned one (after the cards are rebuilt). */
+  /**
+   * Badge the cards and chips whose η is still the tuned one (after the cards are rebuilt); a
+   * run whose η or optimizer moved loses its mark for good, in the page and in the link.
+   */
   mark() {
-    const marked = new Set(tunedIndices(this.store.state.experiment.runs, this.tuned));
+    const { experiment, view } = this.store.state;
+    const still = tunedIndices(experiment.runs, this.tuned);
+    this.tuned = new Map(still.map((i) => [i, this.tuned.get(i)]));
+    if (still.join() !== (view.tuned ?? []).join()) this.store.patch({ view: { tuned: still } });
+    const marked = new Set(still);
     for (const [container, selector, where] of [[this.cards, ".card[data-run]", ".card-title"], [this.chips, ".run-chip[data-run]", ".run-chip-name"]]) {
       for (const el of container.querySelectorAll(selector)) {
         const on = marked.has(Number(el.dataset.run));

@@ -251,3 +251,19 @@ def test_tune_applies_the_rates_and_marks_the_cards(page: Any, server_url: str) 
     wait_for(page, f"""() => !document.querySelector(".card[data-run='{first}']")
       .classList.contains('is-tuned')""")
     assert page.locator(".card .tuned-badge").count() == len(tuned) - 1
+    # the link keeps the marks (view key `tuned`): a reload shows the same badges
+    kept = [str(i) for i in tuned[1:]]
+    wait_for(page, f"() => new URLSearchParams(location.search).get('tuned') === "
+                   f"'{','.join(kept)}'")
+    page.reload()
+    wait_for(page, READY_JS)
+    marked = "() => [...document.querySelectorAll('.card.is-tuned')].map((c) => c.dataset.run)"
+    assert page.evaluate(marked) == kept
+    # presentation mode: Tune follows the chips, its results open over the page
+    page.locator("#btn-present").click()
+    page.locator("#btn-tune-present").click()
+    page.locator("#btn-tune-apply").click()
+    wait_for(page, "() => document.querySelectorAll('.run-chip .tuned-badge').length === "
+                   f"{len(tuned)}")
+    assert query_dict(page)["tuned"] == ",".join(map(str, tuned))
+    assert page.evaluate("() => document.activeElement.id") == "btn-tune-present"

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import { stepKey } from "../../static/js/anatomy.js";
 import { arrowFactor, niceFactor } from "../../static/js/anatomy_layer.js";
 import { normalize } from "../../static/js/schedule_chart.js";
-import { applyRates, tunedIndices } from "../../static/js/tune.js";
+import { applyRates, tunedFromLink, tunedIndices, withoutRun } from "../../static/js/tune.js";
 
 test("anatomy keys: ',' and '.' step, not while typing nor with a modifier", () => {
   assert.equal(stepKey({ key: "," }), -1);
@@ -50,4 +50,14 @@ test("tuned rates apply to tuned runs only, and the mark goes when η moves", ()
   assert.deepEqual(tunedIndices(applied, tuned), [0]);
   applied[0] = { ...applied[0], learning_rate: 0.004 };
   assert.deepEqual(tunedIndices(applied, tuned), []);
+});
+
+test("a link's tuned runs are marked at their η; a removed run's marks move up", () => {
+  const runs = [{ optimizer: "sgd", learning_rate: 0.01 }, { optimizer: "adam", learning_rate: 0.2 }, { optimizer: "rmsprop", learning_rate: 0.3 }];
+  const tuned = tunedFromLink(runs, [0, 2, 7]); // 7: no such run
+  assert.deepEqual([...tuned.keys()], [0, 2]);
+  assert.deepEqual(tunedIndices(runs, tuned), [0, 2]);
+  const left = withoutRun(tuned, 1);
+  assert.deepEqual(tunedIndices([runs[0], runs[2]], left), [0, 1]);
+  assert.deepEqual(tunedIndices([runs[0], runs[2]], withoutRun(tuned, 0)), [1]);
 });

@@ -68,7 +68,7 @@ def test_short_different_experiments_get_different_codes(client):
 
 @pytest.mark.parametrize("url", [s for pair in SPELLINGS for s in pair]
                          + ["/surface?f=custom&expr=x**2%2By**2&win=-3,3,-3,3",
-                            "/surface?hide=adamw,sgd&lang=en&sp=2&present=1&embed=1"])
+                            "/surface?hide=adamw,sgd&lang=en&sp=2&present=1&embed=1&tuned=0,2"])
 def test_short_link_redirect_opens_the_same_experiment(client, url):
     short = shorten(client, url)
     response = client.get(short["short_url"], follow_redirects=False)
@@ -76,10 +76,12 @@ def test_short_link_redirect_opens_the_same_experiment(client, url):
     target = response.headers["location"]
     assert opened(target) == opened(url)
     # view keys travel as they are
-    for key in ("hide", "lang", "sp", "present", "embed"):
+    for key in ("hide", "lang", "sp", "present", "embed", "tuned"):
         assert (f"{key}=" in target) == (f"{key}=" in url)
     page = client.get(target)
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    if "tuned=" in url:
+        assert "tuned=0,2" in target and '"tuned": [0, 2]' in page.text
 
 
 def test_short_link_canonical_form_is_a_fixed_point(client):

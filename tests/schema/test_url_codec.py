@@ -88,10 +88,20 @@ def test_url_codec_inapplicable_hyperparameter_drops_that_run():
 
 
 def test_url_codec_view_roundtrip():
-    view = SurfaceView(speed=250.0, view="3d", hide=["surface", "steps"])
+    view = SurfaceView(speed=250.0, view="3d", hide=["surface", "steps"], tuned=[0, 2])
     query = dict(parse_qsl(urlencode(encode(view)), keep_blank_values=True))
+    assert query["tuned"] == "0,2"
     decoded, notices = decode(SurfaceView, query, SurfaceView())
     assert notices == [] and decoded == view
+
+
+@pytest.mark.parametrize(("text", "code"), [("0,x", "error.integer"), ("1,12", "error.less_than"),
+                                            ("-1", "error.greater_than_equal")])
+def test_url_codec_bad_tuned_runs_open_unmarked_with_a_notice(text, code):
+    decoded, notices = decode(SurfaceView, {"tuned": text, "sp": "90"}, SurfaceView())
+    assert decoded.tuned == [] and decoded.speed == 90.0
+    assert [(n.key, n.value, n.code) for n in notices] == [("tuned", text, code)]
+    assert decode(SurfaceView, {"tuned": "3, 1,3"}, SurfaceView())[0].tuned == [1, 3]
 
 
 @settings(max_examples=300, deadline=None)

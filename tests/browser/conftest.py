@@ -76,3 +76,11 @@ def context(browser: Any, problems: PageProblems) -> Iterator[Any]:
 @pytest.fixture
 def page(context: Any) -> Any:
     return context.new_page()
+
+
+def pytest_collection_modifyitems(items: list[Any]) -> None:
+    """Every test of this folder is a browser test (``-m "not browser"`` leaves them all out)."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)

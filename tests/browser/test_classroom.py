@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.browser.helpers import catalog
 
 SHOTS = os.environ.get("DESCENSO_SCREENSHOTS")  # =docs/screenshots remakes the README's
@@ -33,19 +35,23 @@ MLP_READY_JS = """() => { const d = window.__descenso;
   return Boolean(d && document.body.dataset.ready === 'true' && d.run && d.run.info
     && d.drawnEpoch === d.run.epoch); }"""
 PATHS_JS = """() => window.__descenso.race.paths.map((p) => ({x: p.x, y: p.y}))"""
+pytestmark = pytest.mark.browser
 ES = catalog("es")
 EN = catalog("en")
 
 
 def wait_for(page: Any, script: str, timeout: float = 30.0) -> Any:
     """Poll ``script`` until truthy; a student's page reloads when it follows the teacher to a
-    new link, so an evaluation cut by a navigation is simply tried again."""
+    new link (and the teacher's when a class starts), so an evaluation cut by a navigation, or
+    run on a new document whose body is not parsed yet, is simply tried again."""
     deadline = time.monotonic() + timeout
     while True:
         try:
             value = page.evaluate(script)
         except Exception as error:  # the page navigated while the script ran
-            if "context was destroyed" not in str(error) and "navigat" not in str(error):
+            text = str(error)
+            if not any(cut in text for cut in ("context was destroyed", "navigat",
+                                              "Cannot read properties of null")):
                 raise
             value = None
         if value:

@@ -118,6 +118,11 @@ def test_a_class_follows_the_teacher_and_sends_runs_back(browser: Any, problems:
     assert teacher.evaluate(player).startswith("false|")
     for student in (ana, bea):
         wait_for(student, f"() => ({player})() === {teacher.evaluate(player)!r}")
+    # her own Play while she follows: the teacher's player drives hers; she is told how to drive
+    ana.locator("#btn-play").click()
+    wait_for(ana, "() => document.getElementById('toast').textContent === "
+                  f"{ES['room.following_player']!r}")
+    assert ana.evaluate(player) == teacher.evaluate(player)
 
     # the teacher moves a slider: both students follow
     lr_slider(teacher, "sgd").fill("-2.5")

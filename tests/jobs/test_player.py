@@ -36,24 +36,34 @@ def run(coro):
     return run_async(coro)
 
 
+def recorder(ticks_per_second: float) -> tuple[Player[Frame], list[dict[str, Any]]]:
+    """A player whose messages are recorded, decoded, in ``sent``."""
+    sent: list[dict[str, Any]] = []
+
+    async def send(text: str) -> None:
+        sent.append(json.loads(text))
+
+    return Player(send, ticks_per_second=ticks_per_second), sent
+
+
+async def until_done(player: Player[Frame]) -> None:
+    """Wait (at most a second) for the playing job to end."""
+    for _ in range(100):
+        if player.done:
+            return
+        await asyncio.sleep(0.01)
+
+
 def test_player_instant_pause_step_reset_and_play():
     async def scenario() -> list[dict[str, Any]]:
-        sent: list[dict[str, Any]] = []
-
-        async def send(text: str) -> None:
-            sent.append(json.loads(text))
-
-        player: Player[Frame] = Player(send, ticks_per_second=100)
+        player, sent = recorder(ticks_per_second=100)
         await player.load(1, lambda: frames(5), encode, "instant", 60)
         await player.load(2, lambda: frames(5), encode, "pause", 60)
         await player.step(2)
         await player.reset()
         player.set_speed(1000)
         await player.play()
-        for _ in range(100):
-            if player.done:
-                break
-            await asyncio.sleep(0.01)
+        await until_done(player)
         await player.close()
         return sent
 
@@ -71,17 +81,9 @@ def test_player_instant_pause_step_reset_and_play():
 
 def test_player_frames_of_a_playing_load_and_of_a_replay_say_playing():
     async def scenario() -> list[dict[str, Any]]:
-        sent: list[dict[str, Any]] = []
-
-        async def send(text: str) -> None:
-            sent.append(json.loads(text))
-
-        player: Player[Frame] = Player(send, ticks_per_second=100)
+        player, sent = recorder(ticks_per_second=100)
         await player.load(1, lambda: frames(3), encode, "play", 1000)
-        for _ in range(100):
-            if player.done:
-                break
-            await asyncio.sleep(0.01)
+        await until_done(player)
         assert not player.playing
         start = len(sent)
         await player.play()  # finished: playing again starts over, playing from its first frame
@@ -96,12 +98,7 @@ def test_player_frames_of_a_playing_load_and_of_a_replay_say_playing():
 
 def test_player_new_job_replaces_the_playing_one():
     async def scenario() -> list[dict[str, Any]]:
-        sent: list[dict[str, Any]] = []
-
-        async def send(text: str) -> None:
-            sent.append(json.loads(text))
-
-        player: Player[Frame] = Player(send, ticks_per_second=100)
+        player, sent = recorder(ticks_per_second=100)
         await player.load(1, lambda: frames(10_000), encode, "play", 10)
         await asyncio.sleep(0.05)
         await player.load(2, lambda: frames(3), encode, "instant", 10)
@@ -124,12 +121,7 @@ def test_player_pause_mid_message_loses_no_frame():
     """Pausing while a message is computed sends it, so the next step is the very next frame
     (a cancelled message used to drop the frames already taken off the generator)."""
     async def scenario() -> list[dict[str, Any]]:
-        sent: list[dict[str, Any]] = []
-
-        async def send(text: str) -> None:
-            sent.append(json.loads(text))
-
-        player: Player[Frame] = Player(send, ticks_per_second=30)
+        player, sent = recorder(ticks_per_second=30)
         await player.load(1, lambda: slow_frames(10_000, 0.004), encode, "pause", 600)
         for wait in (0.03, 0.05, 0.07, 0.11, 0.02):
             await player.play()

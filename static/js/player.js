@@ -2,19 +2,13 @@
 
 import { t } from "./i18n.js";
 import { bindKeys } from "./keys.js";
-import { readSession } from "./room_session.js";
+import { followsTeacher, readSession } from "./room_session.js";
 import { toast } from "./ui.js";
-
-/** Whether this page shows the teacher's race to a student who follows her (room_session.js). */
-function followingTeacher() {
-  const session = readSession();
-  return session?.role === "student" && Boolean(session.following);
-}
 
 /** `action`, unless the page follows the teacher: then her player drives it, and the student is
  * told how to drive her own ("Explore on my own"); her buttons keep showing the teacher's state. */
 function unlessFollowing(action) {
-  return action && ((...args) => (followingTeacher() ? toast(t("room.following_player")) : action(...args)));
+  return action && ((...args) => (followsTeacher(readSession()) ? toast(t("room.following_player")) : action(...args)));
 }
 
 /** Wire the player's buttons and the page's shortcuts (keys.js) to `actions` = {togglePlay, step, end?, reset, busy()}. */

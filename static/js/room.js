@@ -18,7 +18,7 @@
 
 import { t } from "./i18n.js";
 import { TeacherPanel } from "./room_panel.js";
-import { isLessonState, readSession, sharedQuery, writeSession } from "./room_session.js";
+import { CLASS_PAGES, isLessonState, readSession, sharedQuery, writeSession } from "./room_session.js";
 import { RoomSocket } from "./room_socket.js";
 import { StudentBar } from "./room_student.js";
 import { reconnectStreams } from "./stream.js";
@@ -122,7 +122,7 @@ class TeacherRoom {
   }
 
   sendState() {
-    if (!["surface", "mlp", "map"].includes(this.data.page) && !(this.data.page === "lesson" && lessonPlayer)) return;
+    if (!CLASS_PAGES.includes(this.data.page) && !(this.data.page === "lesson" && lessonPlayer)) return;
     this.lastSent = performance.now();
     this.socket.send({ type: "state", state: this.state() });
   }

@@ -40,7 +40,7 @@ export function followUrl(state, lang) {
   if (isLessonState(state)) {
     return `/lessons/${encodeURIComponent(state.lesson)}?step=${state.step}&lang=${lang}`;
   }
-  const page = ["surface", "mlp", "map"].includes(state?.page) ? state.page : "surface";
+  const page = CLASS_PAGES.includes(state?.page) ? state.page : "surface";
   const query = typeof state?.query === "string" ? sharedQuery(state.query) : "";
   return `/${page}?${query ? `${query}&` : ""}lang=${lang}`;
 }
@@ -56,19 +56,26 @@ export function showsState(state, path, search) {
   return page === state?.page && sharedQuery(search) === sharedQuery(state?.query ?? "");
 }
 
+/** Whether `session` is a student who follows the teacher: her page shows the teacher's
+ * stream and her player shows the teacher's state. */
+export function followsTeacher(session) {
+  return session?.role === "student" && Boolean(session.following);
+}
+
 /** The stream path a page should open: the room's follower stream, the teacher's stream
  * (which feeds the room) or the page's own. */
 export function streamPath(path, session) {
   if (!session) return path;
-  if (session.role === "student" && session.following) return `/ws/room/${session.code}/stream`;
+  if (followsTeacher(session)) return `/ws/room/${session.code}/stream`;
   if (session.role === "teacher" && session.token) {
     return `${path}?room=${encodeURIComponent(session.code)}&token=${encodeURIComponent(session.token)}`;
   }
   return path;
 }
 
-/** The pages whose run a student can send (the other labs draw no stream). */
-export const RUN_PAGES = ["surface", "mlp", "map"];
+/** The instrument pages a class follows (their state goes to the students) and whose run a
+ * student can send; the labs (/activations, /init) have neither. */
+export const CLASS_PAGES = ["surface", "mlp", "map"];
 
 /** The link of a lesson's instrument frame (`path` + `search`) for the teacher to open on the
  * projector: the instrument's own page, in `lang`, without the frame's modes (embed, present). */

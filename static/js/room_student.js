@@ -9,7 +9,7 @@
 
 import { h } from "./controls.js";
 import { t } from "./i18n.js";
-import { RUN_PAGES, followUrl, frameRunLink, runSummary, showsState, writeSession } from "./room_session.js";
+import { CLASS_PAGES, followUrl, frameRunLink, runSummary, showsState, writeSession } from "./room_session.js";
 import { toast } from "./ui.js";
 
 export class StudentBar {
@@ -47,7 +47,7 @@ export class StudentBar {
       this.pollBox, this.waiting);
     document.body.append(this.root);
     document.body.classList.add("room-bar-open");
-    submit.hidden = !RUN_PAGES.includes(data.page) && data.page !== "lesson";
+    submit.hidden = !CLASS_PAGES.includes(data.page) && data.page !== "lesson";
     this.showFollowing();
     this.showSubmit();
   }
@@ -56,7 +56,7 @@ export class StudentBar {
   showSubmit() {
     if (this.data.page !== "lesson") return;
     const page = this.instrument?.()?.page;
-    const can = RUN_PAGES.includes(page);
+    const can = CLASS_PAGES.includes(page);
     this.submitButton.disabled = !can;
     this.submitButton.title = can ? "" : t("room.no_run");
     this.noRun.hidden = can || !page;
@@ -121,7 +121,7 @@ export class StudentBar {
       return { page: this.data.page, state: this.store?.state, debug: this.debug, link: location.pathname + location.search };
     }
     const instrument = this.instrument?.();
-    if (!instrument || !RUN_PAGES.includes(instrument.page)) return null;
+    if (!instrument || !CLASS_PAGES.includes(instrument.page)) return null;
     const win = await instrument.loaded?.catch(() => null);
     const debug = win?.__descenso;
     if (!debug) return null;

@@ -7,7 +7,7 @@
  * student's stream is the room's: it draws the teacher's frames, whatever their generation.
  */
 
-import { readSession, streamPath } from "./room_session.js";
+import { followsTeacher, readSession, streamPath } from "./room_session.js";
 
 const RETRY_MS = [250, 500, 1000, 2000, 4000];
 const STREAMS = new Set();
@@ -41,8 +41,7 @@ export class RaceStream {
 
   /** Whether this stream shows the teacher's frames (a following student's). */
   following() {
-    const session = readSession();
-    return session?.role === "student" && Boolean(session.following);
+    return followsTeacher(readSession());
   }
 
   connect() {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  followUrl, frameRunLink, isLessonState, leaderboard, readSession, runSummary, sharedQuery, showsState, streamPath, writeSession,
+  followsTeacher, followUrl, frameRunLink, isLessonState, leaderboard, readSession, runSummary, sharedQuery, showsState, streamPath, writeSession,
 } from "../../static/js/room_session.js";
 
 function memoryStorage() {
@@ -79,4 +79,11 @@ test("a lesson's instrument sends its own page's link, without the frame's modes
   assert.equal(frameRunLink("/surface", "?lang=en&f=quadratic&r0.lr=0.01&embed=1&present=1", "es"),
     "/surface?lang=es&f=quadratic&r0.lr=0.01");
   assert.equal(frameRunLink("/mlp", "?embed=1", "en"), "/mlp?lang=en");
+});
+
+test("only a student who follows the teacher follows her player", () => {
+  assert.equal(followsTeacher({ code: "K7P2QD", role: "student", following: true }), true);
+  assert.equal(followsTeacher({ code: "K7P2QD", role: "student", following: false }), false);
+  assert.equal(followsTeacher({ code: "K7P2QD", role: "teacher", token: "t", following: true }), false);
+  assert.equal(followsTeacher(null), false);
 });

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from pydantic import BaseModel
 
 from app.lessons.model import Step
 from app.schema.labs import ActivationLab, InitLab
-from app.schema.landscape import LandscapeView
+from app.schema.landscape import LandscapeView, read_landscape_panel
 from app.schema.map_experiment import MapExperiment
 from app.schema.mlp_experiment import MlpExperiment
-from app.schema.page_links import PANEL_PREFIX, SURFACE_VIEW_KEYS, VIEW_KEYS, read_surface_link
+from app.schema.page_links import (
+    SURFACE_VIEW_KEYS,
+    VIEW_KEYS,
+    panel_query,
+    read_surface_link,
+)
 from app.schema.served import page_default_mlp
 from app.schema.surface_experiment import SurfaceView
 from app.schema.url_codec import Notice, decode, encode
@@ -24,21 +30,25 @@ SHOWN_VIEW_KEYS = tuple(key for key in SURFACE_VIEW_KEYS if key != "hide")
 run, update and ghost path); ``hide`` is the step's own list."""
 
 
+def step_number(raw: str | None, total: int) -> tuple[int, list[dict[str, Any]]]:
+    """The 1-based step a lesson page's link asks for (``?step=k``, of ``total``); a bad one
+    opens step 1 with a notice. The page and its short link read it alike."""
+    if raw is None:
+        return 1, []
+    if raw.isdigit() and 1 <= int(raw) <= total:
+        return int(raw), []
+    return 1, [{"key": "step", "value": raw[:40], "code": "lessons.bad_step",
+                "params": {"total": total}}]
+
+
 def step_query(step: Step) -> dict[str, str]:
     """The step link's parameters (a repeated key keeps its last value, as the pages do)."""
     return dict(parse_qsl(step.query, keep_blank_values=True))
 
 
-def _panel_query(query: dict[str, str]) -> dict[str, str]:
-    return {k: v for k, v in query.items() if k.startswith(PANEL_PREFIX)}
-
-
 def read_panel(step: Step) -> tuple[LandscapeView | None, list[Notice]]:
     """The MLP page's loss-landscape panel the step opens (None: the link names none)."""
-    panel = _panel_query(step_query(step))
-    if step.page != "mlp" or not panel:
-        return None, []
-    return decode(LandscapeView, panel, LandscapeView())
+    return read_landscape_panel(step_query(step)) if step.page == "mlp" else (None, [])
 
 
 def read_step(step: Step) -> tuple[BaseModel, list[Notice]]:
@@ -50,9 +60,8 @@ def read_step(step: Step) -> tuple[BaseModel, list[Notice]]:
         _, view_notices = decode(SurfaceView, view_query, SurfaceView())
         return experiment.resolved(), notices + view_notices
     if step.page == "mlp":
-        panel = _panel_query(query)
         network, notices = decode(MlpExperiment, query, page_default_mlp(),
-                                  ignore=(*VIEW_KEYS, *panel))
+                                  ignore=(*VIEW_KEYS, *panel_query(query)))
         return network, notices + read_panel(step)[1]
     if step.page in LABS:
         lab = LABS[step.page]

@@ -13,13 +13,21 @@ from fastapi import Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from app.i18n.messages import validation_message
 
 SKIPPED_LOCATIONS = ("body", "query", "path")
+
+
+def first_error(error: ValidationError, whole: str) -> tuple[str, str, str]:
+    """The first problem pydantic found in a message: where (its dotted location, or ``whole``
+    for the message itself), the error's type and its English text."""
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or whole
+    return where, str(first["type"]), str(first["msg"])
 
 
 def field_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:

@@ -20,7 +20,7 @@ from app.routes.security import framing_headers
 from app.schema.landscape import LandscapeView
 from app.schema.map_experiment import MapExperiment
 from app.schema.mlp_experiment import MlpExperiment
-from app.schema.page_links import PANEL_PREFIX, SURFACE_VIEW_KEYS, VIEW_KEYS, read_surface_link
+from app.schema.page_links import SURFACE_VIEW_KEYS, VIEW_KEYS, panel_query, read_surface_link
 from app.schema.served import map_schema, mlp_schema, page_default_mlp, surface_schema
 from app.schema.surface_experiment import SurfaceView
 from app.schema.url_codec import Notice, decode
@@ -87,16 +87,15 @@ def simple_page(page: str, model: type[BaseModel], fallback: Callable[[], BaseMo
                      accept_language: Annotated[str | None, Header()] = None) -> HTMLResponse:
         query = dict(request.query_params)
         lang = negotiate(query.get("lang"), accept_language)
-        panel_query = ({k: v for k, v in query.items() if k.startswith(PANEL_PREFIX)}
-                       if panel else {})
+        panel_keys = panel_query(query) if panel else {}
         experiment, notices = decode(model, query, fallback(),
-                                     ignore=(*VIEW_KEYS, *panel_query))
+                                     ignore=(*VIEW_KEYS, *panel_keys))
         hide = [h for h in query.get("hide", "").split(",") if h][:64]
         data: dict[str, Any] = {"schema": schema().model_dump(mode="json"),
                                 "experiment": experiment.model_dump(mode="json"),
                                 "view": {"hide": hide}}
         if panel:
-            state, panel_notices = decode(panel[1], panel_query, panel[1]())
+            state, panel_notices = decode(panel[1], panel_keys, panel[1]())
             data[panel[0]] = state.model_dump(mode="json")
             notices += panel_notices
         data["notices"] = notice_dicts(lang, notices)

@@ -3,13 +3,14 @@ the step's instrument beside its text)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import HTMLResponse
 
 from app.i18n import negotiate
 from app.lessons import SECTIONS, all_lessons, find_lesson
+from app.lessons.links import step_number
 from app.lessons.views import card, lesson_view
 from app.routes.deps import SettingsDep
 from app.routes.pages import PAGE_METHODS, TEMPLATES, page_context
@@ -32,16 +33,6 @@ async def lessons_page(request: Request, settings: SettingsDep,
                                       headers=framing_headers(query, settings))
 
 
-def _step_number(raw: str | None, total: int) -> tuple[int, list[dict[str, Any]]]:
-    """The 1-based step the link asks for; a bad one opens step 1 with a notice."""
-    if raw is None:
-        return 1, []
-    if raw.isdigit() and 1 <= int(raw) <= total:
-        return int(raw), []
-    return 1, [{"key": "step", "value": raw[:40], "code": "lessons.bad_step",
-                "params": {"total": total}}]
-
-
 @router.api_route("/lessons/{lesson_id}", methods=PAGE_METHODS, response_class=HTMLResponse)
 async def lesson_page(lesson_id: str, request: Request, settings: SettingsDep,
                       accept_language: Annotated[str | None, Header()] = None) -> HTMLResponse:
@@ -55,7 +46,7 @@ async def lesson_page(lesson_id: str, request: Request, settings: SettingsDep,
         context["lesson_id"] = lesson_id[:100]
         return TEMPLATES.TemplateResponse(request, "lesson_missing.html", context,
                                           status_code=404, headers=headers)
-    step, notices = _step_number(query.get("step"), len(lesson.steps))
+    step, notices = step_number(query.get("step"), len(lesson.steps))
     view = lesson_view(lesson, lang)
     context = page_context(request, lang, "lesson",
                            {"lesson": view, "step": step, "notices": notices})

@@ -10,6 +10,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from app.core.rooms import RoomError
 from app.lessons import find_lesson
+from app.routes.errors import first_error
 from app.schema.room_messages import LessonState
 
 LESSON_STATE: TypeAdapter[LessonState] = TypeAdapter(LessonState)
@@ -22,9 +23,8 @@ def check_state(state: dict[str, Any]) -> None:
     try:
         place = LESSON_STATE.validate_python(state)
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "state"
-        raise RoomError("room.bad_message", f"invalid lesson state: {where}: {first['msg']}"[:160],
+        where, _, text = first_error(error, "state")
+        raise RoomError("room.bad_message", f"invalid lesson state: {where}: {text}"[:160],
                         field=f"state.{where}"[:60]) from None
     lesson = find_lesson(place.lesson)
     if lesson is None:

@@ -32,6 +32,7 @@ from app.core.rooms import (
 from app.rooms import RoomStore
 from app.rooms.hub import Overflow, Subscription
 from app.rooms.store import dumps
+from app.routes.errors import first_error
 from app.routes.room_deps import RoomStoreDep
 from app.routes.room_lessons import check_state
 from app.routes.socket_protocol import CLOSE_POLICY, ProtocolError, receive_json
@@ -81,12 +82,11 @@ def refused(message: Any, adapter: Any) -> Any:
     try:
         return adapter.validate_python(message)
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "message"
-        if first["type"] in ("union_tag_invalid", "union_tag_not_found", "model_type"):
+        where, kind_of_error, text = first_error(error, "message")
+        if kind_of_error in ("union_tag_invalid", "union_tag_not_found", "model_type"):
             raise RoomError("room.not_allowed", f"this role may not send {kind!r} messages"[:120],
                             type=str(kind)[:40]) from None
-        raise RoomError("room.bad_message", f"invalid message: {where}: {first['msg']}"[:160],
+        raise RoomError("room.bad_message", f"invalid message: {where}: {text}"[:160],
                         field=where[:60]) from None
 
 

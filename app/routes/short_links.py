@@ -18,12 +18,13 @@ from app._resources import TEMPLATES_DIR
 from app.core.rooms import normalize_code as normalize_room_code
 from app.i18n import LANGUAGES, catalog, negotiate, translate
 from app.lessons import all_lessons
+from app.lessons.links import step_number
 from app.routes.errors import ERROR_RESPONSES, QUERY_JSON_ERROR_RESPONSES
 from app.schema.labs import ActivationLab, InitLab
-from app.schema.landscape import LandscapeView
+from app.schema.landscape import read_landscape_panel
 from app.schema.map_experiment import MapExperiment
 from app.schema.mlp_experiment import MlpExperiment
-from app.schema.page_links import PANEL_PREFIX, VIEW_KEYS, read_surface_link
+from app.schema.page_links import VIEW_KEYS, read_surface_link
 from app.schema.served import page_default_mlp
 from app.schema.url_codec import decode, encode
 from app.settings import Settings, get_settings
@@ -72,17 +73,16 @@ class LessonsIndexLink(BaseModel):
 
 
 def _lesson(steps: int) -> Callable[[Mapping[str, str]], Any]:
-    """A lesson's link reader: a step past the end opens step 1, as the page does."""
+    """A lesson's link reader: the step its page opens (a bad one: step 1)."""
     def read(query: Mapping[str, str]) -> Any:
-        link = decode(LessonLink, {k: v for k, v in query.items() if k == "step"}, LessonLink())[0]
-        return link if link.step <= steps else LessonLink()
+        return LessonLink(step=step_number(query.get("step"), steps)[0])
     return read
 
 
 def _landscape_panel(query: Mapping[str, str]) -> list[tuple[str, str]]:
     """The landscape panel's keys, canonical (all of them), when the link carries any."""
-    panel = {k: v for k, v in query.items() if k.startswith(PANEL_PREFIX)}
-    return encode(decode(LandscapeView, panel, LandscapeView())[0]) if panel else []
+    panel, _ = read_landscape_panel(query)
+    return encode(panel) if panel is not None else []
 
 
 _SURFACE = PageLink("/surface", _surface)

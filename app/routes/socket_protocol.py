@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from app.jobs.player import Player
 from app.jobs.workers import JOB_SLOTS
-from app.routes.errors import field_errors
+from app.routes.errors import field_errors, first_error
 
 MAX_MESSAGE_BYTES = 256 * 1024  # an MLP start may carry 2,000 uploaded points
 CLOSE_TOO_BIG = 1009
@@ -108,9 +108,8 @@ def parse_command(message: Any) -> Command:
     try:
         return _COMMAND.validate_python(message)
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "message"
-        reason = f"invalid message: {where}: {first['msg']}"[:120]
+        where, _, text = first_error(error, "message")
+        reason = f"invalid message: {where}: {text}"[:120]
         raise ProtocolError(CLOSE_POLICY, reason, field_errors(error.errors())) from error
 
 

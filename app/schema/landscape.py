@@ -8,6 +8,7 @@ keep each request to a few seconds of one core on top of the training itself.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -19,6 +20,8 @@ from app.schema.invalid import invalid
 from app.schema.mlp_experiment import MAX_BATCH, MlpExperiment
 from app.schema.names import names_literal
 from app.schema.optimizer_spec import MAX_LEARNING_RATE, MIN_LEARNING_RATE, OptimizerName
+from app.schema.page_links import panel_query
+from app.schema.url_codec import Notice, decode
 from app.shortlinks.canonical import MAX_URL_LENGTH
 
 if TYPE_CHECKING:
@@ -214,3 +217,12 @@ class SharpnessRequest(BaseModel):
         epochs = min(self.measurements, self.experiment.epochs + 1)
         return (epochs * LANCZOS_GRADIENTS * _evaluated(self.experiment, "train")
                 * self.experiment.weights())
+
+
+def read_landscape_panel(query: Mapping[str, str]) -> tuple[LandscapeView | None, list[Notice]]:
+    """The MLP page's loss-landscape panel a link opens, and the notices of the values it could
+    not use (None: the link has no panel key)."""
+    panel = panel_query(query)
+    if not panel:
+        return None, []
+    return decode(LandscapeView, panel, LandscapeView())

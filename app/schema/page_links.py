@@ -30,3 +30,9 @@ def read_surface_link(query: Mapping[str, str]) -> tuple[SurfaceExperiment, list
     if "x0" not in query or any(n.key == "x0" for n in notices):
         experiment = experiment.model_copy(update={"start": None})
     return experiment, notices
+
+
+def panel_query(query: Mapping[str, str]) -> dict[str, str]:
+    """The link's panel keys (``ls.*``), as given."""
+    return {key: value for key, value in query.items() if key.startswith(PANEL_PREFIX)}
+
